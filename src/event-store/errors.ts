@@ -1,0 +1,22 @@
+import type { ExpectedVersion } from './event.js';
+
+/** Someone else wrote to the stream since the caller read it (optimistic concurrency). */
+export class WrongExpectedVersionError extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedVersion,
+    readonly actual: number,
+  ) {
+    super(`Stream ${streamId} is at version ${actual}, expected ${expected === 'no_stream' ? 'no stream' : expected}`);
+  }
+}
+
+/** An idempotency key was used again on the same stream for a different request. */
+export class IdempotencyKeyReusedError extends Error {
+  constructor(
+    readonly streamId: string,
+    readonly idempotencyKey: string,
+  ) {
+    super(`Idempotency key "${idempotencyKey}" was already used on ${streamId} for a different request`);
+  }
+}

@@ -1,0 +1,221 @@
+import { createHash } from 'node:crypto';
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import { LOG_START, checkpointOf, type Checkpoint } from './checkpoint.js';
+import { IdempotencyKeyReusedError, WrongExpectedVersionError } from './errors.js';
+import type { EventMetadata, ExpectedVersion, NewEvent, RecordedEvent } from './event.js';
+import { EventSchemas } from './event-schemas.js';
+
+export interface AppendOptions {
+  /** The same key on the same stream returns the first append's result and appends nothing. */
+  idempotencyKey?: string;
+}
+
+export interface AppendResult {
+  streamVersion: number;
+  /** Global positions of the appended events, in order. */
+  positions: number[];
+}
+
+export interface ReadStreamOptions {
+  fromVersion?: number;
+  toVersion?: number;
+}
+
+export interface ReadAllOptions {
+  after?: Checkpoint;
+  limit?: number;
+}
+
+export interface ReadAllResult {
+  events: RecordedEvent[];
+  /** Where to continue from: the last event returned, or `after` when there was none. */
+  checkpoint: Checkpoint;
+}
+
+type Queryable = Pick<Pool | PoolClient, 'query'>;
+
+const UNIQUE_VIOLATION = '23505';
+const COLUMNS = `global_position, stream_id, stream_version, type, schema_version, data, metadata,
+  recorded_at, transaction_id::text AS transaction_id`;
+
+/**
+ * One statement appends a batch: it reads the stream's version, checks the expectation and
+ * inserts with consecutive versions, so an append is atomic and takes one round trip. Two
+ * writers that both pass the check collide on the (stream_id, stream_version) unique key.
+ */
+const APPEND = `
+  WITH current_version AS (
+    SELECT coalesce(max(stream_version), 0) AS version FROM events WHERE stream_id = $1
+  ), appended AS (
+    INSERT INTO events (stream_id, stream_version, type, schema_version, data, metadata)
+    SELECT $1, current_version.version + e.ordinality, e.value->>'type',
+           (e.value->>'schemaVersion')::int, e.value->'data', e.value->'metadata'
+    FROM current_version, jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(value, ordinality)
+    WHERE $3::int IS NULL OR current_version.version = $3::int
+    ORDER BY e.ordinality
+    RETURNING global_position, stream_version
+  )`;
+
+const APPEND_PLAIN = `${APPEND}
+  SELECT global_position, stream_version FROM appended ORDER BY global_position`;
+
+const APPEND_IDEMPOTENT = `${APPEND}, remembered AS (
+    INSERT INTO event_idempotency_keys
+      (stream_id, idempotency_key, request_hash, stream_version, positions)
+    SELECT $1, $4, $5, max(stream_version), array_agg(global_position ORDER BY global_position)
+    FROM appended HAVING count(*) > 0
+  )
+  SELECT global_position, stream_version FROM appended ORDER BY global_position`;
+
+/** Only transactions that no running transaction can precede: see checkpoint.ts. */
+const READ_ALL = `
+  SELECT ${COLUMNS} FROM events
+  WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
+    AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+  ORDER BY transaction_id, global_position
+  LIMIT $3`;
+
+export class EventStore {
+  constructor(
+    private readonly db: Queryable,
+    readonly schemas: EventSchemas = new EventSchemas(),
+  ) {}
+
+  async append(
+    streamId: string,
+    expected: ExpectedVersion,
+    events: readonly NewEvent[],
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
+    if (events.length === 0) throw new Error(`Nothing to append to ${streamId}`);
+    const payload = JSON.stringify(
+      events.map((event) => ({
+        type: event.type,
+        schemaVersion: this.schemas.currentVersion(event.type),
+        data: event.data,
+        metadata: event.metadata ?? {},
+      })),
+    );
+    const key = options.idempotencyKey;
+    const requestHash = key === undefined ? undefined : hashRequest(events);
+    if (key !== undefined) {
+      const remembered = await this.remembered(streamId, key, requestHash!);
+      if (remembered) return remembered;
+    }
+
+    // 'any' has no expectation to break: when another writer takes the next version first,
+    // read the new version and try again.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const rows = await this.appendOnce(streamId, expected, payload, key, requestHash);
+        if (rows.length > 0) {
+          return {
+            streamVersion: rows[rows.length - 1].stream_version,
+            positions: rows.map((row) => Number(row.global_position)),
+          };
+        }
+        throw new WrongExpectedVersionError(streamId, expected, await this.streamVersion(streamId));
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        if (key !== undefined) {
+          const remembered = await this.remembered(streamId, key, requestHash!);
+          if (remembered) return remembered;
+        }
+        if (expected !== 'any' || attempt >= 20) {
+          throw new WrongExpectedVersionError(streamId, expected, await this.streamVersion(streamId));
+        }
+      }
+    }
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const { rows } = await this.db.query({
+      name: 'event-store.read-stream',
+      text: `SELECT ${COLUMNS} FROM events
+             WHERE stream_id = $1 AND stream_version >= $2 AND stream_version <= $3
+             ORDER BY stream_version`,
+      values: [streamId, options.fromVersion ?? 1, options.toVersion ?? 2 ** 31 - 1],
+    });
+    return rows.map((row) => this.toRecordedEvent(row));
+  }
+
+  /**
+   * Reads the global log in its safe order, never skipping an event that commits late: a
+   * transaction still running holds back everything that comes after it.
+   */
+  async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
+    const after = options.after ?? LOG_START;
+    const { rows } = await this.db.query({
+      name: 'event-store.read-all',
+      text: READ_ALL,
+      values: [after.transactionId, after.position, options.limit ?? 1000],
+    });
+    const events = rows.map((row) => this.toRecordedEvent(row));
+    return { events, checkpoint: events.length ? checkpointOf(events[events.length - 1]) : after };
+  }
+
+  async streamVersion(streamId: string): Promise<number> {
+    const { rows } = await this.db.query({
+      name: 'event-store.stream-version',
+      text: 'SELECT coalesce(max(stream_version), 0) AS version FROM events WHERE stream_id = $1',
+      values: [streamId],
+    });
+    return rows[0].version;
+  }
+
+  private async appendOnce(
+    streamId: string,
+    expected: ExpectedVersion,
+    payload: string,
+    idempotencyKey?: string,
+    requestHash?: string,
+  ): Promise<{ global_position: string; stream_version: number }[]> {
+    const expectedVersion = expected === 'any' ? null : expected === 'no_stream' ? 0 : expected;
+    const query =
+      idempotencyKey === undefined
+        ? { name: 'event-store.append', text: APPEND_PLAIN, values: [streamId, payload, expectedVersion] }
+        : {
+            name: 'event-store.append-idempotent',
+            text: APPEND_IDEMPOTENT,
+            values: [streamId, payload, expectedVersion, idempotencyKey, requestHash],
+          };
+    return (await this.db.query(query)).rows;
+  }
+
+  private async remembered(streamId: string, key: string, requestHash: string): Promise<AppendResult | undefined> {
+    const { rows } = await this.db.query({
+      name: 'event-store.idempotency-key',
+      text: `SELECT request_hash, stream_version, positions
+             FROM event_idempotency_keys WHERE stream_id = $1 AND idempotency_key = $2`,
+      values: [streamId, key],
+    });
+    if (rows.length === 0) return undefined;
+    const row = rows[0];
+    if (row.request_hash !== requestHash) throw new IdempotencyKeyReusedError(streamId, key);
+    return { streamVersion: row.stream_version, positions: row.positions.map(Number) };
+  }
+
+  private toRecordedEvent(row: QueryResultRow): RecordedEvent {
+    return this.schemas.upcast({
+      globalPosition: Number(row.global_position),
+      streamId: row.stream_id,
+      streamVersion: row.stream_version,
+      type: row.type,
+      schemaVersion: row.schema_version,
+      data: row.data,
+      metadata: row.metadata as EventMetadata,
+      recordedAt: row.recorded_at,
+      transactionId: row.transaction_id,
+    });
+  }
+}
+
+/** What makes two appends "the same request": the events' types and data, not their metadata. */
+function hashRequest(events: readonly NewEvent[]): string {
+  const content = JSON.stringify(events.map((event) => [event.type, event.data]));
+  return createHash('sha256').update(content).digest('hex');
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: string })?.code === UNIQUE_VIOLATION;
+}

@@ -1,0 +1,5 @@
+export * from './checkpoint.js';
+export * from './errors.js';
+export * from './event.js';
+export * from './event-schemas.js';
+export * from './event-store.js';

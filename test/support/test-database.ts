@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import { describe } from '@jest/globals';
+import pg, { type Pool } from 'pg';
+import type { DataSource } from 'typeorm';
+import { migrate, openDataSource, poolOf, type DatabaseTarget } from '../../src/database/data-source.js';
+import { startEmbeddedPostgres } from '../../src/database/embedded-postgres.js';
+
+export interface TestDatabase {
+  target: DatabaseTarget;
+  dataSource: DataSource;
+  pool: Pool;
+  close(): Promise<void>;
+}
+
+/** The suite runs on embedded PostgreSQL unless TEST_DATABASE_URL names a server. */
+export const serverUrl = process.env.TEST_DATABASE_URL;
+
+/**
+ * A migrated database of this test file's own: a fresh database on the server, or a fresh
+ * in-memory embedded PostgreSQL, so test files can run in parallel.
+ */
+export async function openTestDatabase(): Promise<TestDatabase> {
+  if (!serverUrl) {
+    const embedded = await startEmbeddedPostgres();
+    return open({ url: embedded.url, embedded: true }, () => embedded.stop());
+  }
+  const name = `test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  await withAdmin((admin) => admin.query(`CREATE DATABASE ${name}`));
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return open({ url: url.toString(), embedded: false }, () =>
+    withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)),
+  );
+}
+
+async function open(target: DatabaseTarget, dispose: () => Promise<unknown>): Promise<TestDatabase> {
+  const dataSource = await openDataSource(target);
+  await migrate(dataSource, target);
+  return {
+    target,
+    dataSource,
+    pool: poolOf(dataSource),
+    async close() {
+      await dataSource.destroy();
+      await dispose();
+    },
+  };
+}
+
+async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Tests of true concurrency (several sessions at once) need a PostgreSQL server: embedded
+ * PostgreSQL runs one session at a time. On the embedded run they are skipped, and say why.
+ */
+export const describeOnServer: (name: string, fn: () => void) => void = serverUrl
+  ? describe
+  : (name, fn) => describe.skip(`${name} [needs a PostgreSQL server: set TEST_DATABASE_URL]`, fn);
