@@ -114,6 +114,9 @@ export class EventStore {
             positions: rows.map((row) => Number(row.global_position)),
           };
         }
+        // The same request may have landed since we looked: then this is its retry.
+        const remembered = key === undefined ? undefined : await this.remembered(streamId, key, requestHash!);
+        if (remembered) return remembered;
         throw new WrongExpectedVersionError(streamId, expected, await this.streamVersion(streamId));
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
