@@ -8,6 +8,12 @@ import { EventSchemas } from './event-schemas.js';
 export interface AppendOptions {
   /** The same key on the same stream returns the first append's result and appends nothing. */
   idempotencyKey?: string;
+  /**
+   * What makes a retry "the same request" (by default a hash of the events' types and data);
+   * the same key with another hash is refused. Callers whose events carry fresh ids on every
+   * try hash the request they were given instead.
+   */
+  requestHash?: string;
 }
 
 export interface AppendResult {
@@ -39,33 +45,65 @@ const COLUMNS = `global_position, stream_id, stream_version, type, schema_versio
   recorded_at, transaction_id::text AS transaction_id`;
 
 /**
- * One statement appends a batch: it reads the stream's version, checks the expectation and
- * inserts with consecutive versions, so an append is atomic and takes one round trip. Two
- * writers that both pass the check collide on the (stream_id, stream_version) unique key.
+ * One statement appends a batch, so an append is atomic and takes one round trip. With an
+ * expected version N it inserts versions N+1.. after checking that version N exists (nothing to
+ * check for a new stream); a writer that got there first holds N+1, and the unique
+ * (stream_id, stream_version) key refuses the second. With 'any' it appends after the stream's
+ * current version. A single event (the usual case) travels as plain parameters; a batch as one
+ * JSON array.
  */
-const APPEND = `
-  WITH current_version AS (
-    SELECT coalesce(max(stream_version), 0) AS version FROM events WHERE stream_id = $1
-  ), appended AS (
+function appendStatement(shape: { batch: boolean; any: boolean; idempotent: boolean }) {
+  const newEvents = shape.batch
+    ? `SELECT e.value->>'type' AS type, (e.value->>'schemaVersion')::int AS schema_version,
+              e.value->'data' AS data, e.value->'metadata' AS metadata, e.ordinality
+       FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS e(value, ordinality)`
+    : `SELECT $3::text AS type, $4::int AS schema_version, $5::jsonb AS data, $6::jsonb AS metadata,
+              1::bigint AS ordinality`;
+  const base = shape.any
+    ? `SELECT coalesce(max(stream_version), 0) AS version FROM events WHERE stream_id = $1 AND $2::int IS NULL`
+    : `SELECT $2::int AS version
+       WHERE $2::int = 0 OR EXISTS (SELECT 1 FROM events WHERE stream_id = $1 AND stream_version = $2::int)`;
+  const [key, hash] = shape.batch ? ['$4', '$5'] : ['$7', '$8'];
+  const remember = shape.idempotent
+    ? `, remembered AS (
+         INSERT INTO event_idempotency_keys (stream_id, idempotency_key, request_hash, stream_version, positions)
+         SELECT $1, ${key}, ${hash}, max(stream_version), array_agg(global_position ORDER BY global_position)
+         FROM appended HAVING count(*) > 0
+       )`
+    : '';
+  return {
+    name: `event-store.append.${shape.batch ? 'batch' : 'one'}.${shape.any ? 'any' : 'expected'}${shape.idempotent ? '.idempotent' : ''}`,
+    text: `
+      WITH new_events AS (${newEvents}),
+      appended AS (
+        INSERT INTO events (stream_id, stream_version, type, schema_version, data, metadata)
+        SELECT $1, base.version + new_events.ordinality, new_events.type, new_events.schema_version,
+               new_events.data, new_events.metadata
+        FROM (${base}) AS base, new_events
+        ORDER BY new_events.ordinality
+        RETURNING global_position, stream_version
+      )${remember}
+      SELECT global_position, stream_version FROM appended ORDER BY global_position`,
+  };
+}
+
+const APPEND_STATEMENTS = new Map(
+  [false, true].flatMap((batch) =>
+    [false, true].flatMap((any) =>
+      [false, true].map((idempotent) => [`${batch}/${any}/${idempotent}`, appendStatement({ batch, any, idempotent })] as const),
+    ),
+  ),
+);
+
+/** The hot path, one event at an expected version, as the plainest statement the planner can get. */
+APPEND_STATEMENTS.set('false/false/false', {
+  name: 'event-store.append.one.expected',
+  text: `
     INSERT INTO events (stream_id, stream_version, type, schema_version, data, metadata)
-    SELECT $1, current_version.version + e.ordinality, e.value->>'type',
-           (e.value->>'schemaVersion')::int, e.value->'data', e.value->'metadata'
-    FROM current_version, jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(value, ordinality)
-    WHERE $3::int IS NULL OR current_version.version = $3::int
-    ORDER BY e.ordinality
-    RETURNING global_position, stream_version
-  )`;
-
-const APPEND_PLAIN = `${APPEND}
-  SELECT global_position, stream_version FROM appended ORDER BY global_position`;
-
-const APPEND_IDEMPOTENT = `${APPEND}, remembered AS (
-    INSERT INTO event_idempotency_keys
-      (stream_id, idempotency_key, request_hash, stream_version, positions)
-    SELECT $1, $4, $5, max(stream_version), array_agg(global_position ORDER BY global_position)
-    FROM appended HAVING count(*) > 0
-  )
-  SELECT global_position, stream_version FROM appended ORDER BY global_position`;
+    SELECT $1, $2::int + 1, $3, $4, $5, $6
+    WHERE $2::int = 0 OR EXISTS (SELECT 1 FROM events WHERE stream_id = $1 AND stream_version = $2::int)
+    RETURNING global_position, stream_version`,
+});
 
 /** Only transactions that no running transaction can precede: see checkpoint.ts. */
 const READ_ALL = `
@@ -88,18 +126,10 @@ export class EventStore {
     options: AppendOptions = {},
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error(`Nothing to append to ${streamId}`);
-    const payload = JSON.stringify(
-      events.map((event) => ({
-        type: event.type,
-        schemaVersion: this.schemas.currentVersion(event.type),
-        data: event.data,
-        metadata: event.metadata ?? {},
-      })),
-    );
     const key = options.idempotencyKey;
-    const requestHash = key === undefined ? undefined : hashRequest(events);
+    const requestHash = key === undefined ? undefined : (options.requestHash ?? hashEvents(events));
     if (key !== undefined) {
-      const remembered = await this.remembered(streamId, key, requestHash!);
+      const remembered = await this.idempotentResult(streamId, key, requestHash!);
       if (remembered) return remembered;
     }
 
@@ -107,7 +137,7 @@ export class EventStore {
     // read the new version and try again.
     for (let attempt = 1; ; attempt++) {
       try {
-        const rows = await this.appendOnce(streamId, expected, payload, key, requestHash);
+        const rows = await this.appendOnce(streamId, expected, events, key, requestHash);
         if (rows.length > 0) {
           return {
             streamVersion: rows[rows.length - 1].stream_version,
@@ -115,13 +145,13 @@ export class EventStore {
           };
         }
         // The same request may have landed since we looked: then this is its retry.
-        const remembered = key === undefined ? undefined : await this.remembered(streamId, key, requestHash!);
+        const remembered = key === undefined ? undefined : await this.idempotentResult(streamId, key, requestHash!);
         if (remembered) return remembered;
         throw new WrongExpectedVersionError(streamId, expected, await this.streamVersion(streamId));
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
         if (key !== undefined) {
-          const remembered = await this.remembered(streamId, key, requestHash!);
+          const remembered = await this.idempotentResult(streamId, key, requestHash!);
           if (remembered) return remembered;
         }
         if (expected !== 'any' || attempt >= 20) {
@@ -169,23 +199,38 @@ export class EventStore {
   private async appendOnce(
     streamId: string,
     expected: ExpectedVersion,
-    payload: string,
+    events: readonly NewEvent[],
     idempotencyKey?: string,
     requestHash?: string,
   ): Promise<{ global_position: string; stream_version: number }[]> {
-    const expectedVersion = expected === 'any' ? null : expected === 'no_stream' ? 0 : expected;
-    const query =
-      idempotencyKey === undefined
-        ? { name: 'event-store.append', text: APPEND_PLAIN, values: [streamId, payload, expectedVersion] }
-        : {
-            name: 'event-store.append-idempotent',
-            text: APPEND_IDEMPOTENT,
-            values: [streamId, payload, expectedVersion, idempotencyKey, requestHash],
-          };
-    return (await this.db.query(query)).rows;
+    const batch = events.length > 1;
+    const any = expected === 'any';
+    const idempotent = idempotencyKey !== undefined;
+    const statement = APPEND_STATEMENTS.get(`${batch}/${any}/${idempotent}`)!;
+    const version = any ? null : expected === 'no_stream' ? 0 : expected;
+    const rows = batch
+      ? [
+          JSON.stringify(
+            events.map((event) => ({
+              type: event.type,
+              schemaVersion: this.schemas.currentVersion(event.type),
+              data: event.data,
+              metadata: event.metadata ?? {},
+            })),
+          ),
+        ]
+      : [
+          events[0].type,
+          this.schemas.currentVersion(events[0].type),
+          JSON.stringify(events[0].data),
+          JSON.stringify(events[0].metadata ?? {}),
+        ];
+    const values = [streamId, version, ...rows, ...(idempotent ? [idempotencyKey, requestHash] : [])];
+    return (await this.db.query({ ...statement, values })).rows;
   }
 
-  private async remembered(streamId: string, key: string, requestHash: string): Promise<AppendResult | undefined> {
+  /** What an earlier append with this key returned, if there was one. */
+  async idempotentResult(streamId: string, key: string, requestHash: string): Promise<AppendResult | undefined> {
     const { rows } = await this.db.query({
       name: 'event-store.idempotency-key',
       text: `SELECT request_hash, stream_version, positions
@@ -214,7 +259,7 @@ export class EventStore {
 }
 
 /** What makes two appends "the same request": the events' types and data, not their metadata. */
-function hashRequest(events: readonly NewEvent[]): string {
+function hashEvents(events: readonly NewEvent[]): string {
   const content = JSON.stringify(events.map((event) => [event.type, event.data]));
   return createHash('sha256').update(content).digest('hex');
 }

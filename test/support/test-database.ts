@@ -41,7 +41,8 @@ async function open(target: DatabaseTarget, dispose: () => Promise<unknown>): Pr
     dataSource,
     pool: poolOf(dataSource),
     async close() {
-      await dataSource.destroy();
+      // The application may have closed the shared data source already.
+      if (dataSource.isInitialized) await dataSource.destroy();
       await dispose();
     },
   };

@@ -1,0 +1,30 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { EventStoreModule } from './event-store/event-store.module.js';
+import { HealthModule } from './health/health.module.js';
+import { IncidentsModule } from './incidents/incidents.module.js';
+
+@Module({})
+export class AppModule {
+  /**
+   * The data source is opened and migrated before the application starts: embedded
+   * PostgreSQL allows a single connection, which everything in the process shares.
+   */
+  static forRoot(dataSource: DataSource): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          useFactory: () => dataSource.options,
+          dataSourceFactory: async () => dataSource,
+        }),
+        CqrsModule.forRoot(),
+        EventStoreModule,
+        HealthModule,
+        IncidentsModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { HealthController } from './health.controller.js';
+import { MigrationsHealthIndicator } from './migrations.health.js';
+
+@Module({
+  imports: [TerminusModule],
+  controllers: [HealthController],
+  providers: [MigrationsHealthIndicator],
+})
+export class HealthModule {}

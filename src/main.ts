@@ -1,0 +1,35 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { createApp } from './app.js';
+import { loadConfig } from './config/config.js';
+import { migrate, openDataSource } from './database/data-source.js';
+import { startDatabase } from './database/database.js';
+
+async function main() {
+  const config = loadConfig();
+  const logger = new Logger('Main');
+  const database = await startDatabase(config);
+  const dataSource = await openDataSource(database.target);
+  const applied = await migrate(dataSource, database.target);
+  if (applied.length) logger.log(`Applied migrations: ${applied.join(', ')}`);
+
+  const app = await createApp(dataSource);
+  await app.listen(config.port);
+  logger.log(`Listening on ${await app.getUrl()} (API docs at /docs)`);
+  logger.log(`Database: ${database.description}`);
+
+  // Close HTTP first, then the pool, then embedded PostgreSQL, so its files are left clean.
+  const shutdown = async (signal: string) => {
+    logger.log(`${signal}: shutting down`);
+    await app.close();
+    await database.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

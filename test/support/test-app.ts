@@ -1,0 +1,24 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { createApp } from '../../src/app.js';
+import { openTestDatabase, type TestDatabase } from './test-database.js';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  db: TestDatabase;
+  close(): Promise<void>;
+}
+
+/** The whole HTTP application on a database of the test file's own. */
+export async function openTestApp(): Promise<TestApp> {
+  const db = await openTestDatabase();
+  const app = await createApp(db.dataSource, { logger: ['error'] });
+  await app.init();
+  return {
+    app,
+    db,
+    async close() {
+      await app.close();
+      await db.close();
+    },
+  };
+}
