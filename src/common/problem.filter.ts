@@ -34,6 +34,9 @@ export class ProblemFilter implements ExceptionFilter {
   private toProblem(error: unknown): Problem {
     if (error instanceof ProblemError) return error.problem;
     if (isBodyParserError(error)) return bodyParserProblem(error);
+    // Nest may wrap the body parser's error in an HttpException.
+    const cause = (error as { cause?: unknown })?.cause;
+    if (error instanceof HttpException && isBodyParserError(cause)) return bodyParserProblem(cause);
     if (error instanceof WrongExpectedVersionError) {
       return {
         type: problemType('concurrent-change'),

@@ -1,0 +1,123 @@
+import { describe, expect, it } from '@jest/globals';
+import type { AttachSource, ReviseFatalities } from './incident.commands.js';
+import type { IncidentEvent } from './incident.events.js';
+import type { Source } from './incident.types.js';
+import { given } from './testing/given.js';
+import { assassinationRecorded, enabBaladi, IDS, northPress } from './testing/worked-example.js';
+
+const revise = (data: ReviseFatalities['data']): ReviseFatalities => ({ type: 'ReviseFatalities', data });
+const attach = (source: Source): AttachSource => ({ type: 'AttachSource', data: { source } });
+const retracted: IncidentEvent = { type: 'incident.retracted', data: { reason: 'Duplicate of another record.' } };
+
+describe('ReviseFatalities', () => {
+  it('revises the estimates, citing the source', () => {
+    const command = revise({
+      fatalities: { low: 2, best: 2, high: 3 },
+      reason: 'A third person may have died.',
+      sourceId: IDS.northPress,
+    });
+    expect(given(assassinationRecorded()).when(command)).toEqual({
+      events: [
+        {
+          type: 'incident.fatalities_revised',
+          data: {
+            fatalities: { low: 2, best: 2, high: 3 },
+            reason: 'A third person may have died.',
+            sourceId: IDS.northPress,
+          },
+        },
+      ],
+    });
+  });
+
+  it('sets the count back to unknown with null', () => {
+    const command = revise({ fatalities: null, reason: 'The report counted the wrong incident.' });
+    expect(given(assassinationRecorded()).when(command)).toEqual({
+      events: [
+        {
+          type: 'incident.fatalities_revised',
+          data: { fatalities: null, reason: 'The report counted the wrong incident.' },
+        },
+      ],
+    });
+  });
+
+  it('gives a count to an incident that had none', () => {
+    const unknown = assassinationRecorded();
+    delete unknown.data.fatalities;
+    const command = revise({ fatalities: { low: 0, best: 0, high: 0 }, reason: 'Nobody was hurt.' });
+    expect(given(unknown).when(command)).toMatchObject({ events: [{ data: { fatalities: { low: 0, best: 0, high: 0 } } }] });
+  });
+
+  describe('refuses', () => {
+    it.each([
+      ['the same estimates', { low: 2, best: 2, high: 2 }, 'nothing_to_change'],
+      ['low above best', { low: 3, best: 2, high: 4 }, 'fatalities_out_of_order'],
+      ['best above high', { low: 1, best: 5, high: 4 }, 'fatalities_out_of_order'],
+      ['a negative count', { low: -2, best: 0, high: 0 }, 'invalid_fatalities'],
+    ] as const)('%s', (_, fatalities, code) => {
+      expect(given(assassinationRecorded()).when(revise({ fatalities, reason: 'x' }))).toEqual({ refused: code });
+    });
+
+    it('unknown to unknown', () => {
+      const unknown = assassinationRecorded();
+      delete unknown.data.fatalities;
+      expect(given(unknown).when(revise({ fatalities: null, reason: 'x' }))).toEqual({ refused: 'nothing_to_change' });
+    });
+
+    it('a source that is not attached', () => {
+      const command = revise({ fatalities: { low: 3, best: 3, high: 3 }, reason: 'x', sourceId: IDS.enabBaladi });
+      expect(given(assassinationRecorded()).when(command)).toEqual({ refused: 'unknown_source' });
+    });
+
+    it('an incident never recorded, and a retracted one', () => {
+      const command = revise({ fatalities: null, reason: 'x' });
+      expect(given().when(command)).toEqual({ refused: 'not_found' });
+      expect(given(assassinationRecorded(), retracted).when(command)).toEqual({ refused: 'retracted' });
+    });
+  });
+});
+
+describe('AttachSource', () => {
+  it('attaches a second source', () => {
+    expect(given(assassinationRecorded()).when(attach(enabBaladi()))).toEqual({
+      events: [{ type: 'incident.source_attached', data: { source: enabBaladi() } }],
+    });
+  });
+
+  it('leaves out fields given as undefined', () => {
+    const outcome = given(assassinationRecorded()).when(attach({ ...enabBaladi(), reporter: undefined }));
+    const attached = 'events' in outcome ? (outcome.events[0].data as { source: Source }).source : {};
+    expect(Object.keys(attached)).not.toContain('reporter');
+  });
+
+  describe('refuses', () => {
+    const withEnab: IncidentEvent = { type: 'incident.source_attached', data: { source: enabBaladi() } };
+
+    it('a source id already attached', () => {
+      expect(given(assassinationRecorded()).when(attach({ ...enabBaladi(), id: IDS.northPress }))).toEqual({
+        refused: 'duplicate_source',
+      });
+    });
+
+    it.each([
+      'https://www.enabbaladi.net/archives/409856',
+      'http://www.enabbaladi.net/archives/409856/',
+      'https://WWW.ENABBALADI.NET/archives/409856#comments',
+    ])('the same article again, as %s', (url) => {
+      const again = { ...enabBaladi(), id: '5d1c48a4-0002-4000-8000-000000000009', url };
+      expect(given(assassinationRecorded(), withEnab).when(attach(again))).toEqual({ refused: 'duplicate_source' });
+    });
+
+    it('a publication date not on the calendar', () => {
+      expect(given(assassinationRecorded()).when(attach({ ...enabBaladi(), publishedOn: '2021-02-29' }))).toEqual({
+        refused: 'invalid_date',
+      });
+    });
+
+    it('an incident never recorded, and a retracted one', () => {
+      expect(given().when(attach(northPress()))).toEqual({ refused: 'not_found' });
+      expect(given(assassinationRecorded(), retracted).when(attach(enabBaladi()))).toEqual({ refused: 'retracted' });
+    });
+  });
+});

@@ -1,0 +1,67 @@
+import {
+  applyDecorators,
+  createParamDecorator,
+  HttpCode,
+  HttpStatus,
+  type ExecutionContext,
+} from '@nestjs/common';
+import {
+  ApiConflictResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPreconditionFailedResponse,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { requestMetadata } from '../../common/request-metadata.js';
+import type { EventMetadata } from '../../event-store/index.js';
+import { CommandResultDto } from './incident-responses.js';
+
+/** What a command request carries besides its body: who, preconditions, retries. */
+export interface CommandContext {
+  metadata: EventMetadata;
+  ifMatch?: string;
+  idempotencyKey?: string;
+  /** The body as sent, before validation turned it into a DTO: what a retry must repeat. */
+  rawBody: unknown;
+  response: Response;
+}
+
+export const CommandContext = createParamDecorator((_: unknown, context: ExecutionContext): CommandContext => {
+  const request = context.switchToHttp().getRequest<Request>();
+  return {
+    metadata: requestMetadata(request),
+    ifMatch: request.header('if-match'),
+    idempotencyKey: request.header('idempotency-key')?.trim() || undefined,
+    rawBody: request.body,
+    response: context.switchToHttp().getResponse<Response>(),
+  };
+});
+
+export const IF_MATCH_HEADER = {
+  name: 'If-Match',
+  required: false,
+  description: 'The version the change is based on, as in the ETag ("3"); 412 when the incident has moved on.',
+};
+export const IDEMPOTENCY_KEY_HEADER = {
+  name: 'Idempotency-Key',
+  required: false,
+  description: 'A retry with the same key returns the first result and records nothing more.',
+};
+
+/** The OpenAPI description and status every command endpoint shares. */
+export function CommandEndpoint(summary: string) {
+  return applyDecorators(
+    HttpCode(HttpStatus.OK),
+    ApiOperation({ summary }),
+    ApiHeader(IF_MATCH_HEADER),
+    ApiHeader(IDEMPOTENCY_KEY_HEADER),
+    ApiOkResponse({ type: CommandResultDto, description: 'Recorded as a new event.' }),
+    ApiNotFoundResponse({ description: 'No incident has this id.' }),
+    ApiConflictResponse({ description: 'The incident does not allow this (for example it was retracted).' }),
+    ApiPreconditionFailedResponse({ description: 'If-Match names a version the incident has moved past.' }),
+    ApiUnprocessableEntityResponse({ description: 'The Idempotency-Key was used for another request.' }),
+  );
+}

@@ -1,0 +1,38 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsObject, IsUUID, ValidateNested } from 'class-validator';
+import { ActorIdentityDto, ActorRefDto } from './actor-ref.dto.js';
+import { EXAMPLE } from './examples.js';
+import { IsOmittable, IsText, MAX } from './validators.js';
+
+/** POST /incidents/:id/actors */
+export class AddActorDto {
+  @ApiProperty({ type: () => ActorRefDto, example: { name: EXAMPLE.tribe, role: 'target' } })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ActorRefDto)
+  actor: ActorRefDto;
+
+  @ApiPropertyOptional({ maxLength: MAX.reason, example: 'The report speaks of tribal notables as targets.' })
+  @IsOmittable()
+  @IsText(MAX.reason)
+  reason?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', example: EXAMPLE.sourceId })
+  @IsOmittable()
+  @IsUUID()
+  sourceId?: string;
+}
+
+/** POST /incidents/:id/actors/removals: the actor as identified in the incident, and why. */
+export class RemoveActorDto {
+  @ApiProperty({ type: () => ActorIdentityDto, example: { name: EXAMPLE.tribe, role: 'target' } })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ActorIdentityDto)
+  actor: ActorIdentityDto;
+
+  @ApiProperty({ maxLength: MAX.reason, example: 'The tribe was not itself targeted.' })
+  @IsText(MAX.reason)
+  reason: string;
+}

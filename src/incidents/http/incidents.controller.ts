@@ -1,0 +1,172 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Res, type PipeTransform } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import {
+  ApiBadRequestResponse,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPayloadTooLargeResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import { v5 as uuidv5 } from 'uuid';
+import { RequestValidationError } from '../../common/problem.js';
+import { ExecuteIncidentCommand, type CommandResult } from '../commands/execute-incident-command.js';
+import type { IncidentCommand } from '../domain/index.js';
+import { GetIncident } from '../queries/get-incident.js';
+import { GetIncidentHistory } from '../queries/get-incident-history.js';
+import { CommandContext, CommandEndpoint, IDEMPOTENCY_KEY_HEADER } from './command-context.js';
+import {
+  AddActorDto,
+  AttachSourceDto,
+  CorrectIncidentDto,
+  DisputeIncidentDto,
+  LinkIncidentDto,
+  RecordIncidentDto,
+  RemoveActorDto,
+  RetractIncidentDto,
+  ReviseFatalitiesDto,
+  VerifyIncidentDto,
+} from './dto/index.js';
+import {
+  toAddActor,
+  toAttachSource,
+  toCorrectIncident,
+  toDisputeIncident,
+  toLinkIncident,
+  toRecordIncident,
+  toRemoveActor,
+  toRetractIncident,
+  toReviseFatalities,
+  toVerifyIncident,
+} from './dto/to-command.js';
+import { CommandResultDto, IncidentDto, IncidentHistoryDto } from './incident-responses.js';
+import { parseIfMatch, requestHash } from './preconditions.js';
+
+/**
+ * Namespace of incident ids derived from an Idempotency-Key: a retried POST /incidents lands on
+ * the same stream, where the store recognises the key.
+ */
+const IDEMPOTENT_INCIDENT_IDS = 'a3e5c1f2-6d0b-4f4e-9a57-2c1f1b7e8d90';
+
+const IncidentId: PipeTransform = new ParseUUIDPipe({
+  exceptionFactory: () => new RequestValidationError([{ path: 'id', message: 'id must be a UUID' }]),
+});
+
+@ApiTags('incidents')
+@ApiHeader({ name: 'X-Actor', required: false, description: 'Who makes the change (until authentication arrives).' })
+@ApiBadRequestResponse({ description: 'Invalid request: problem+json with one entry per bad field.' })
+@ApiPayloadTooLargeResponse({ description: 'The body is over 1 MiB.' })
+@Controller('incidents')
+export class IncidentsController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Record an incident from a report' })
+  @ApiHeader(IDEMPOTENCY_KEY_HEADER)
+  @ApiCreatedResponse({ type: CommandResultDto, description: 'Recorded; Location names the incident.' })
+  @ApiUnprocessableEntityResponse({ description: 'The Idempotency-Key was used for another request.' })
+  async record(@Body() body: RecordIncidentDto, @CommandContext() context: CommandContext): Promise<CommandResult> {
+    const { idempotencyKey, metadata } = context;
+    const id = idempotencyKey ? uuidv5(`${metadata.actor}\n${idempotencyKey}`, IDEMPOTENT_INCIDENT_IDS) : randomUUID();
+    const result = await this.execute(id, toRecordIncident(body, { id, newSourceId: randomUUID }), context);
+    context.response.location(`/incidents/${id}`);
+    return result;
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'The incident as it stands now; its version is the ETag' })
+  @ApiOkResponse({ type: IncidentDto })
+  @ApiNotFoundResponse({ description: 'No incident has this id.' })
+  async get(@Param('id', IncidentId) id: string, @Res({ passthrough: true }) response: Response) {
+    const { state, version, recordedAt, lastChangedAt } = await this.queries.execute(new GetIncident(id));
+    response.setHeader('ETag', `"${version}"`);
+    return { ...state, id, version, recordedAt, lastChangedAt };
+  }
+
+  @Get(':id/history')
+  @ApiOperation({ summary: "The incident's events in order: what changed, who changed it, when and why" })
+  @ApiOkResponse({ type: IncidentHistoryDto })
+  @ApiNotFoundResponse({ description: 'No incident has this id.' })
+  async history(@Param('id', IncidentId) id: string) {
+    return { id, events: await this.queries.execute(new GetIncidentHistory(id)) };
+  }
+
+  @Post(':id/corrections')
+  @CommandEndpoint('Correct fields of the incident, giving a reason')
+  correct(@Param('id', IncidentId) id: string, @Body() body: CorrectIncidentDto, @CommandContext() context: CommandContext) {
+    return this.execute(id, toCorrectIncident(body), context);
+  }
+
+  @Post(':id/fatalities')
+  @CommandEndpoint('Revise the fatality estimates, giving a reason')
+  reviseFatalities(
+    @Param('id', IncidentId) id: string,
+    @Body() body: ReviseFatalitiesDto,
+    @CommandContext() context: CommandContext,
+  ) {
+    return this.execute(id, toReviseFatalities(body), context);
+  }
+
+  @Post(':id/sources')
+  @CommandEndpoint('Attach another source')
+  attachSource(@Param('id', IncidentId) id: string, @Body() body: AttachSourceDto, @CommandContext() context: CommandContext) {
+    return this.execute(id, toAttachSource(body, { newSourceId: randomUUID }), context);
+  }
+
+  @Post(':id/actors')
+  @CommandEndpoint('Add an actor in a role')
+  addActor(@Param('id', IncidentId) id: string, @Body() body: AddActorDto, @CommandContext() context: CommandContext) {
+    return this.execute(id, toAddActor(body), context);
+  }
+
+  @Post(':id/actors/removals')
+  @CommandEndpoint('Remove an actor from a role, giving a reason')
+  removeActor(@Param('id', IncidentId) id: string, @Body() body: RemoveActorDto, @CommandContext() context: CommandContext) {
+    return this.execute(id, toRemoveActor(body), context);
+  }
+
+  @Post(':id/links')
+  @CommandEndpoint('Link to another incident: refers to, responds to, part of, duplicate of')
+  link(@Param('id', IncidentId) id: string, @Body() body: LinkIncidentDto, @CommandContext() context: CommandContext) {
+    return this.execute(id, toLinkIncident(body), context);
+  }
+
+  @Post(':id/verification')
+  @CommandEndpoint('Mark the incident verified on its sources')
+  verify(@Param('id', IncidentId) id: string, @Body() body: VerifyIncidentDto, @CommandContext() context: CommandContext) {
+    return this.execute(id, toVerifyIncident(body), context);
+  }
+
+  @Post(':id/dispute')
+  @CommandEndpoint('Dispute the incident, giving a reason')
+  dispute(@Param('id', IncidentId) id: string, @Body() body: DisputeIncidentDto, @CommandContext() context: CommandContext) {
+    return this.execute(id, toDisputeIncident(body), context);
+  }
+
+  @Post(':id/retraction')
+  @CommandEndpoint('Retract the incident, giving a reason; its history stays')
+  retract(@Param('id', IncidentId) id: string, @Body() body: RetractIncidentDto, @CommandContext() context: CommandContext) {
+    return this.execute(id, toRetractIncident(body), context);
+  }
+
+  private async execute(id: string, command: IncidentCommand, context: CommandContext): Promise<CommandResult> {
+    const { metadata, ifMatch, idempotencyKey, rawBody, response } = context;
+    const result = await this.commands.execute(
+      new ExecuteIncidentCommand(id, command, {
+        metadata,
+        expectedVersion: parseIfMatch(ifMatch),
+        idempotency: idempotencyKey ? { key: idempotencyKey, requestHash: requestHash(command.type, rawBody) } : undefined,
+      }),
+    );
+    response.setHeader('ETag', `"${result.version}"`);
+    return result;
+  }
+}

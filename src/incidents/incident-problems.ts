@@ -1,0 +1,42 @@
+import { HttpStatus } from '@nestjs/common';
+import { ProblemError, problemType } from '../common/problem.js';
+import { IncidentNotFoundError, IncidentRuleViolation } from './domain/index.js';
+
+export class IncidentNotFoundProblem extends ProblemError {
+  constructor(incidentId: string) {
+    super({
+      type: problemType('not-found'),
+      title: 'No such incident',
+      status: HttpStatus.NOT_FOUND,
+      detail: `No incident has the id ${incidentId}.`,
+    });
+  }
+}
+
+/** The client's If-Match names a version the incident has moved past. */
+export class StaleVersionProblem extends ProblemError {
+  constructor(expected: number, current: number) {
+    super({
+      type: problemType('stale-version'),
+      title: 'The incident has changed since that version',
+      status: HttpStatus.PRECONDITION_FAILED,
+      detail: `If-Match named version ${expected}, but the incident is at version ${current}; nothing was recorded.`,
+      currentVersion: current,
+    });
+  }
+}
+
+/** The domain's refusals, in HTTP terms. */
+export function incidentProblem(error: unknown, incidentId: string): unknown {
+  if (error instanceof IncidentNotFoundError) return new IncidentNotFoundProblem(incidentId);
+  if (error instanceof IncidentRuleViolation) {
+    return new ProblemError({
+      type: problemType(`incident-rule/${error.code}`),
+      title: 'The incident does not allow this',
+      status: HttpStatus.CONFLICT,
+      detail: `${error.message}; nothing was recorded.`,
+      code: error.code,
+    });
+  }
+  return error;
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { Clock } from '../common/clock.js';
+import { ExecuteIncidentCommandHandler } from './commands/execute-incident-command.js';
+import { IncidentsController } from './http/incidents.controller.js';
+import { GetIncidentHistoryHandler } from './queries/get-incident-history.js';
+import { GetIncidentHandler } from './queries/get-incident.js';
+
+@Module({
+  controllers: [IncidentsController],
+  providers: [Clock, ExecuteIncidentCommandHandler, GetIncidentHandler, GetIncidentHistoryHandler],
+})
+export class IncidentsModule {}
