@@ -29,7 +29,7 @@ export const WORKED_EXAMPLE_IDS = {
 } as const;
 
 const ids = WORKED_EXAMPLE_IDS;
-const P_INFERRED = 'The report gives no calendar date; publication day P inferred as Saturday 2020-08-08.';
+export const P_INFERRED = 'The report gives no calendar date; publication day P inferred as Saturday 2020-08-08.';
 
 const northPress = (n: number, access: 'first_hand' | 'relayed') => ({
   id: `5d1c48a4-0002-4000-8000-00000000000${n}`,

@@ -1,24 +1,21 @@
 import type { RecordIncident } from '../incident.commands.js';
 import type { IncidentRecorded } from '../incident.events.js';
 import type { Place, Source } from '../incident.types.js';
+import { P_INFERRED, PUBLICATION_DAY, WORKED_EXAMPLE_IDS } from '../../../demo/worked-example.js';
 
 /**
  * Fixtures from the worked example: one North Press report (reporter Hoshang Hasan), published on
  * Saturday 8 August 2020 (day P, inferred). Arabic is kept as written.
  */
 
-export const P = '2020-08-08';
+export const P = PUBLICATION_DAY;
 /** The analyst records the report on the afternoon of P. */
 export const NOW = new Date('2020-08-08T15:00:00Z');
-export const P_INFERRED = 'The report gives no calendar date; publication day P inferred as Saturday 2020-08-08.';
+export { P_INFERRED };
 
+/** The demo's incident ids, so fixtures and the recorded demo name the same incidents. */
 export const IDS = {
-  assassination: '5d1c48a4-0001-4000-8000-000000000001',
-  pattern: '5d1c48a4-0001-4000-8000-000000000002',
-  demand: '5d1c48a4-0001-4000-8000-000000000003',
-  statement: '5d1c48a4-0001-4000-8000-000000000005',
-  accusation: '5d1c48a4-0001-4000-8000-000000000006',
-  baghouz: '5d1c48a4-0001-4000-8000-000000000008',
+  ...WORKED_EXAMPLE_IDS,
   northPress: '5d1c48a4-0002-4000-8000-000000000001',
   enabBaladi: '5d1c48a4-0002-4000-8000-000000000002',
   alHaflRegistry: '5d1c48a4-0003-4000-8000-000000000001',
