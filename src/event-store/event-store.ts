@@ -38,7 +38,7 @@ export interface ReadAllResult {
   checkpoint: Checkpoint;
 }
 
-type Queryable = Pick<Pool | PoolClient, 'query'>;
+export type Queryable = Pick<Pool | PoolClient, 'query'>;
 
 const UNIQUE_VIOLATION = '23505';
 const COLUMNS = `global_position, stream_id, stream_version, type, schema_version, data, metadata,
@@ -118,6 +118,11 @@ export class EventStore {
     private readonly db: Queryable,
     readonly schemas: EventSchemas = new EventSchemas(),
   ) {}
+
+  /** The same store over one connection, so its reads and appends join that connection's transaction. */
+  on(connection: Queryable): EventStore {
+    return new EventStore(connection, this.schemas);
+  }
 
   async append(
     streamId: string,

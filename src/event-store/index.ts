@@ -3,3 +3,4 @@ export * from './errors.js';
 export * from './event.js';
 export * from './event-schemas.js';
 export * from './event-store.js';
+export * from './stream-history.js';

@@ -13,14 +13,14 @@ export class IncidentNotFoundProblem extends ProblemError {
   }
 }
 
-/** The client's If-Match names a version the incident has moved past. */
+/** The client's If-Match names a version the incident (or actor) has moved past. */
 export class StaleVersionProblem extends ProblemError {
-  constructor(expected: number, current: number) {
+  constructor(expected: number, current: number, subject: 'incident' | 'actor' = 'incident') {
     super({
       type: problemType('stale-version'),
-      title: 'The incident has changed since that version',
+      title: `The ${subject} has changed since that version`,
       status: HttpStatus.PRECONDITION_FAILED,
-      detail: `If-Match named version ${expected}, but the incident is at version ${current}; nothing was recorded.`,
+      detail: `If-Match named version ${expected}, but the ${subject} is at version ${current}; nothing was recorded.`,
       currentVersion: current,
     });
   }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ActorsModule } from '../actors/actors.module.js';
 import { Clock } from '../common/clock.js';
 import { ExecuteIncidentCommandHandler } from './commands/execute-incident-command.js';
 import { IncidentsController } from './http/incidents.controller.js';
@@ -6,6 +7,7 @@ import { GetIncidentHistoryHandler } from './queries/get-incident-history.js';
 import { GetIncidentHandler } from './queries/get-incident.js';
 
 @Module({
+  imports: [ActorsModule],
   controllers: [IncidentsController],
   providers: [Clock, ExecuteIncidentCommandHandler, GetIncidentHandler, GetIncidentHistoryHandler],
 })

@@ -1,9 +1,11 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { ActorDirectory } from '../../actors/queries/actor-directory.js';
 import { Clock } from '../../common/clock.js';
 import { EventStore, WrongExpectedVersionError, type EventMetadata } from '../../event-store/index.js';
 import { decide, type IncidentCommand } from '../domain/index.js';
 import { incidentProblem, IncidentNotFoundProblem, StaleVersionProblem } from '../incident-problems.js';
 import { foldIncident, incidentStreamId } from '../incident-stream.js';
+import { resolveActors } from './resolve-actors.js';
 
 export interface CommandResult {
   id: string;
@@ -39,15 +41,25 @@ export class ExecuteIncidentCommandHandler implements ICommandHandler<ExecuteInc
   constructor(
     private readonly store: EventStore,
     private readonly clock: Clock,
+    private readonly actors: ActorDirectory,
   ) {}
 
   async execute({ incidentId, command, options }: ExecuteIncidentCommand): Promise<CommandResult> {
     const streamId = incidentStreamId(incidentId);
     const { idempotency, expectedVersion, metadata } = options;
+    const remembered = async (): Promise<CommandResult | undefined> => {
+      const earlier = idempotency && (await this.store.idempotentResult(streamId, idempotency.key, idempotency.requestHash));
+      return earlier ? { id: incidentId, version: earlier.streamVersion, position: earlier.positions.at(-1)! } : undefined;
+    };
+    // A retried request returns what the first one did, whatever the registry says now.
+    const first = await remembered();
+    if (first) return first;
+    // Once per command, not per attempt: every attempt decides on the same resolution.
+    const resolved = await resolveActors(command, this.actors);
     for (let attempt = 1; ; attempt++) {
-      if (idempotency) {
-        const earlier = await this.store.idempotentResult(streamId, idempotency.key, idempotency.requestHash);
-        if (earlier) return { id: incidentId, version: earlier.streamVersion, position: earlier.positions.at(-1)! };
+      if (attempt > 1) {
+        const earlier = await remembered();
+        if (earlier) return earlier;
       }
       const { state, version } = foldIncident(await this.store.readStream(streamId));
       if (expectedVersion !== undefined && expectedVersion !== version) {
@@ -56,7 +68,7 @@ export class ExecuteIncidentCommandHandler implements ICommandHandler<ExecuteInc
       }
       let events;
       try {
-        events = decide(command, state, { now: this.clock.now() });
+        events = decide(resolved, state, { now: this.clock.now() });
       } catch (error) {
         throw incidentProblem(error, incidentId);
       }

@@ -1,10 +1,10 @@
 import type { ActorIdentity, ActorRef } from './incident.types.js';
-import { compact } from './plain-data.js';
+import { compact } from '../../common/plain-data.js';
 
 /**
- * Actor identity within one incident. A registry id, when present, is the identity; otherwise the
- * reported name is. The rule is strict on purpose: "X" by name and "X" with a registry id are
- * different references until a correction links them, so removing one never removes the other.
+ * Actor identity within one incident. Two registry ids decide between themselves; otherwise the
+ * name as reported does, so a reference the registry resolved is still found by the name the
+ * analyst typed, and a registry actor cannot be added twice in a role under its reported name.
  */
 
 const trimmedName = (actor: ActorIdentity) => actor.name?.trim() || undefined;
@@ -15,8 +15,9 @@ export function isIdentified(actor: ActorIdentity): boolean {
 
 export function isSameActor(a: ActorIdentity, b: ActorIdentity): boolean {
   if (a.role !== b.role) return false;
-  if (a.actorId || b.actorId) return a.actorId === b.actorId;
-  return trimmedName(a) === trimmedName(b);
+  if (a.actorId && b.actorId) return a.actorId === b.actorId;
+  const name = trimmedName(a);
+  return name !== undefined && name === trimmedName(b);
 }
 
 /** The reference as stored: names trimmed, absent fields left out. */

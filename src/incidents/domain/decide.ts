@@ -2,6 +2,7 @@ import { identityOf, isIdentified, isSameActor } from './actors.js';
 import type {
   AddActor,
   AttachSource,
+  IdentifyActor,
   CorrectIncident,
   DisputeIncident,
   IncidentCommand,
@@ -28,7 +29,7 @@ import {
   toOccurred,
 } from './incident.rules.js';
 import type { IncidentState, RecordedIncident } from './incident.state.js';
-import { compact, sameJson } from './plain-data.js';
+import { compact, sameJson } from '../../common/plain-data.js';
 
 /** What the decider may know of the world: the caller's clock, read once per command. */
 export interface DecideContext {
@@ -50,6 +51,8 @@ export function decide(command: IncidentCommand, state: IncidentState, context: 
       return addActor(command, existing(state));
     case 'RemoveActor':
       return removeActor(command, existing(state));
+    case 'IdentifyActor':
+      return identifyActor(command, existing(state));
     case 'LinkIncident':
       return link(command, existing(state));
     case 'VerifyIncident':
@@ -161,6 +164,27 @@ function removeActor({ data }: RemoveActor, state: RecordedIncident): IncidentEv
     throw new IncidentRuleViolation('actor_not_present', `${describeActor(data.actor)} is not in the incident`);
   }
   return [{ type: 'incident.actor_removed', data: { actor: identityOf(present), reason: data.reason } }];
+}
+
+function identifyActor({ data }: IdentifyActor, state: RecordedIncident): IncidentEvent[] {
+  requireAttachedSource(state, data.sourceId);
+  const present = state.actors.find((actor) => isSameActor(actor, data.actor));
+  if (!present) {
+    throw new IncidentRuleViolation('actor_not_present', `${describeActor(data.actor)} is not in the incident`);
+  }
+  if (present.actorId === data.actorId) {
+    throw new IncidentRuleViolation('nothing_to_change', `${describeActor(present)} is already linked to ${data.actorId}`);
+  }
+  const taken = state.actors.find((actor) => actor !== present && actor.role === present.role && actor.actorId === data.actorId);
+  if (taken) {
+    throw new IncidentRuleViolation('actor_already_present', `${describeActor(taken)} is already this actor in this role`);
+  }
+  return [
+    {
+      type: 'incident.actor_identified',
+      data: compact({ actor: identityOf(present), actorId: data.actorId, reason: data.reason, sourceId: data.sourceId }),
+    },
+  ];
 }
 
 function link({ data }: LinkIncident, state: RecordedIncident): IncidentEvent[] {

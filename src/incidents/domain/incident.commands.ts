@@ -61,6 +61,11 @@ export type AddActor = { type: 'AddActor'; data: { actor: ActorRef; reason?: str
 
 export type RemoveActor = { type: 'RemoveActor'; data: { actor: ActorIdentity; reason: string } };
 
+export type IdentifyActor = {
+  type: 'IdentifyActor';
+  data: { actor: ActorIdentity; actorId: string; reason: string; sourceId?: string };
+};
+
 export type LinkIncident = { type: 'LinkIncident'; data: { incidentId: string; relation: IncidentRelation } };
 
 export type VerifyIncident = { type: 'VerifyIncident'; data: { sourceIds?: string[]; note?: string } };
@@ -76,6 +81,7 @@ export type IncidentCommand =
   | AttachSource
   | AddActor
   | RemoveActor
+  | IdentifyActor
   | LinkIncident
   | VerifyIncident
   | DisputeIncident

@@ -71,6 +71,12 @@ export type IncidentActorRemoved = {
   data: { actor: ActorIdentity; reason: string };
 };
 
+/** A person linked an actor reference to the registry (or to another registry actor). */
+export type IncidentActorIdentified = {
+  type: 'incident.actor_identified';
+  data: { actor: ActorIdentity; actorId: string; reason: string; sourceId?: string };
+};
+
 export type IncidentLinked = { type: 'incident.linked'; data: { incidentId: string; relation: IncidentRelation } };
 
 export type IncidentVerified = {
@@ -90,6 +96,7 @@ export type IncidentEvent =
   | IncidentSourceAttached
   | IncidentActorAdded
   | IncidentActorRemoved
+  | IncidentActorIdentified
   | IncidentLinked
   | IncidentVerified
   | IncidentDisputed
@@ -104,6 +111,7 @@ export const INCIDENT_EVENT_TYPES = [
   'incident.source_attached',
   'incident.actor_added',
   'incident.actor_removed',
+  'incident.actor_identified',
   'incident.linked',
   'incident.verified',
   'incident.disputed',

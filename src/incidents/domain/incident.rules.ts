@@ -3,7 +3,7 @@ import { addDays, endOfPeriod, isCalendarDate, utcDay } from './dates.js';
 import { IncidentRuleViolation, type IncidentRuleCode } from './incident.errors.js';
 import type { RecordedIncident } from './incident.state.js';
 import type { ActorRef, Fatalities, Occurred, OccurredInput, RelatedIncident, Source } from './incident.types.js';
-import { compact } from './plain-data.js';
+import { compact } from '../../common/plain-data.js';
 
 /**
  * The invariants shared by several commands. The HTTP layer checks shapes first; these checks

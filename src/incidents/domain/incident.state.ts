@@ -1,6 +1,7 @@
 import { isSameActor } from './actors.js';
 import type { IncidentChanges, IncidentEvent, IncidentRecordedData } from './incident.events.js';
-import { compact } from './plain-data.js';
+import type { ActorRef } from './incident.types.js';
+import { compact } from '../../common/plain-data.js';
 
 export type IncidentStatus = 'unverified' | 'verified' | 'disputed' | 'retracted';
 
@@ -43,6 +44,12 @@ export function evolve(state: IncidentState, event: IncidentEvent): IncidentStat
       return { ...state, actors: [...state.actors, event.data.actor] };
     case 'incident.actor_removed':
       return { ...state, actors: state.actors.filter((actor) => !isSameActor(actor, event.data.actor)) };
+    case 'incident.actor_identified': {
+      const { actor: identified, actorId } = event.data;
+      const link = (actor: ActorRef): ActorRef =>
+        isSameActor(actor, identified) ? { ...actor, actorId, resolution: { status: 'identified' } } : actor;
+      return { ...state, actors: state.actors.map(link) };
+    }
     case 'incident.linked':
       return { ...state, related: [...state.related, { incidentId: event.data.incidentId, relation: event.data.relation }] };
     case 'incident.verified': {

@@ -78,7 +78,20 @@ export interface ActorIdentity {
 export interface ActorRef extends ActorIdentity {
   affiliation?: string;
   note?: string;
+  /** How a name reported without an id was matched against the actor registry. */
+  resolution?: ActorResolution;
 }
+
+/**
+ * What the registry made of a reported name, kept on the event so nothing is guessed silently:
+ * `resolved` linked it automatically (a confident, unambiguous match), `unresolved` kept it as
+ * reported with the candidates a person could choose from, `identified` is a person's link made
+ * later by a correction.
+ */
+export type ActorResolution =
+  | { status: 'resolved'; matchedName: string; score: number }
+  | { status: 'unresolved'; candidates: { actorId: string; name: string; score: number }[] }
+  | { status: 'identified' };
 
 /** Fatality estimates in the UCDP manner; absent when unknown. */
 export interface Fatalities {

@@ -13,6 +13,7 @@ export {
 export type {
   ActorIdentity,
   ActorRef,
+  ActorResolution,
   ActorRole,
   DatePrecision,
   Fatalities,
@@ -34,6 +35,7 @@ export { INCIDENT_EVENT_TYPES } from './incident.events.js';
 export type {
   IncidentActorAdded,
   IncidentActorRemoved,
+  IncidentActorIdentified,
   IncidentChanges,
   IncidentCorrected,
   IncidentDisputed,
@@ -58,6 +60,7 @@ export type {
   LinkIncident,
   RecordIncident,
   RemoveActor,
+  IdentifyActor,
   RetractIncident,
   ReviseFatalities,
   VerifyIncident,

@@ -43,7 +43,7 @@ export const CommandContext = createParamDecorator((_: unknown, context: Executi
 export const IF_MATCH_HEADER = {
   name: 'If-Match',
   required: false,
-  description: 'The version the change is based on, as in the ETag ("3"); 412 when the incident has moved on.',
+  description: 'The version the change is based on, as in the ETag ("3"); 412 when it has moved on.',
 };
 export const IDEMPOTENCY_KEY_HEADER = {
   name: 'Idempotency-Key',
@@ -52,16 +52,16 @@ export const IDEMPOTENCY_KEY_HEADER = {
 };
 
 /** The OpenAPI description and status every command endpoint shares. */
-export function CommandEndpoint(summary: string) {
+export function CommandEndpoint(summary: string, subject: 'incident' | 'actor' = 'incident') {
   return applyDecorators(
     HttpCode(HttpStatus.OK),
     ApiOperation({ summary }),
     ApiHeader(IF_MATCH_HEADER),
     ApiHeader(IDEMPOTENCY_KEY_HEADER),
     ApiOkResponse({ type: CommandResultDto, description: 'Recorded as a new event.' }),
-    ApiNotFoundResponse({ description: 'No incident has this id.' }),
-    ApiConflictResponse({ description: 'The incident does not allow this (for example it was retracted).' }),
-    ApiPreconditionFailedResponse({ description: 'If-Match names a version the incident has moved past.' }),
+    ApiNotFoundResponse({ description: `No ${subject} has this id.` }),
+    ApiConflictResponse({ description: `The ${subject} does not allow this (for example it was ${subject === 'actor' ? 'merged' : 'retracted'}).` }),
+    ApiPreconditionFailedResponse({ description: `If-Match names a version the ${subject} has moved past.` }),
     ApiUnprocessableEntityResponse({ description: 'The Idempotency-Key was used for another request.' }),
   );
 }

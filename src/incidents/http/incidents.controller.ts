@@ -25,6 +25,7 @@ import {
   AttachSourceDto,
   CorrectIncidentDto,
   DisputeIncidentDto,
+  IdentifyActorDto,
   LinkIncidentDto,
   RecordIncidentDto,
   RemoveActorDto,
@@ -37,6 +38,7 @@ import {
   toAttachSource,
   toCorrectIncident,
   toDisputeIncident,
+  toIdentifyActor,
   toLinkIncident,
   toRecordIncident,
   toRemoveActor,
@@ -131,6 +133,16 @@ export class IncidentsController {
   @CommandEndpoint('Remove an actor from a role, giving a reason')
   removeActor(@Param('id', IncidentId) id: string, @Body() body: RemoveActorDto, @CommandContext() context: CommandContext) {
     return this.execute(id, toRemoveActor(body), context);
+  }
+
+  @Post(':id/actors/identifications')
+  @CommandEndpoint('Link an actor reference (a name kept as reported) to the registry, giving a reason')
+  identifyActor(
+    @Param('id', IncidentId) id: string,
+    @Body() body: IdentifyActorDto,
+    @CommandContext() context: CommandContext,
+  ) {
+    return this.execute(id, toIdentifyActor(body), context);
   }
 
   @Post(':id/links')

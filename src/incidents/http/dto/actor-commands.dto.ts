@@ -36,3 +36,25 @@ export class RemoveActorDto {
   @IsText(MAX.reason)
   reason: string;
 }
+
+/** POST /incidents/:id/actors/identifications: link an actor reference to the registry. */
+export class IdentifyActorDto {
+  @ApiProperty({ type: () => ActorIdentityDto, example: { name: EXAMPLE.victim, role: 'victim' } })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ActorIdentityDto)
+  actor: ActorIdentityDto;
+
+  @ApiProperty({ format: 'uuid', description: 'The registry actor the reference means.', example: EXAMPLE.actorId })
+  @IsUUID()
+  actorId: string;
+
+  @ApiProperty({ maxLength: MAX.reason, example: 'The victim is the sheikh of the Akidat, as the second report says.' })
+  @IsText(MAX.reason)
+  reason: string;
+
+  @ApiPropertyOptional({ format: 'uuid', example: EXAMPLE.sourceId })
+  @IsOmittable()
+  @IsUUID()
+  sourceId?: string;
+}

@@ -1,6 +1,6 @@
 /** Request bodies of the incident endpoints, validated at the edge before any command exists. */
 export { ActorIdentityDto, ActorRefDto } from './actor-ref.dto.js';
-export { AddActorDto, RemoveActorDto } from './actor-commands.dto.js';
+export { AddActorDto, IdentifyActorDto, RemoveActorDto } from './actor-commands.dto.js';
 export { AttachSourceDto } from './attach-source.dto.js';
 export { CorrectIncidentDto, IncidentChangesDto } from './correct-incident.dto.js';
 export { FatalitiesDto } from './fatalities.dto.js';

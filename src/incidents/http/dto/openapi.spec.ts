@@ -17,6 +17,7 @@ const bodies = {
   attach: dtos.AttachSourceDto,
   add: dtos.AddActorDto,
   remove: dtos.RemoveActorDto,
+  identify: dtos.IdentifyActorDto,
   link: dtos.LinkIncidentDto,
   verify: dtos.VerifyIncidentDto,
   dispute: dtos.DisputeIncidentDto,
@@ -31,6 +32,7 @@ class ProbeController {
   @Post('attach') attach(@Body() _: dtos.AttachSourceDto) {}
   @Post('add') add(@Body() _: dtos.AddActorDto) {}
   @Post('remove') remove(@Body() _: dtos.RemoveActorDto) {}
+  @Post('identify') identify(@Body() _: dtos.IdentifyActorDto) {}
   @Post('link') link(@Body() _: dtos.LinkIncidentDto) {}
   @Post('verify') verify(@Body() _: dtos.VerifyIncidentDto) {}
   @Post('dispute') dispute(@Body() _: dtos.DisputeIncidentDto) {}

@@ -6,6 +6,7 @@ import type {
   CorrectIncident,
   DisputeIncident,
   Fatalities,
+  IdentifyActor,
   IncidentChangesInput,
   LinkIncident,
   LocalizedText,
@@ -21,7 +22,7 @@ import type {
   VerifyIncident,
 } from '../../domain/index.js';
 import type { ActorIdentityDto, ActorRefDto } from './actor-ref.dto.js';
-import type { AddActorDto, RemoveActorDto } from './actor-commands.dto.js';
+import type { AddActorDto, IdentifyActorDto, RemoveActorDto } from './actor-commands.dto.js';
 import type { AttachSourceDto } from './attach-source.dto.js';
 import type { CorrectIncidentDto } from './correct-incident.dto.js';
 import type { FatalitiesDto } from './fatalities.dto.js';
@@ -105,6 +106,13 @@ export function toAddActor(dto: AddActorDto): AddActor {
 
 export function toRemoveActor(dto: RemoveActorDto): RemoveActor {
   return { type: 'RemoveActor', data: { actor: actorIdentity(dto.actor), reason: dto.reason } };
+}
+
+export function toIdentifyActor(dto: IdentifyActorDto): IdentifyActor {
+  return {
+    type: 'IdentifyActor',
+    data: defined({ actor: actorIdentity(dto.actor), actorId: dto.actorId, reason: dto.reason, sourceId: dto.sourceId }),
+  };
 }
 
 export function toLinkIncident(dto: LinkIncidentDto): LinkIncident {

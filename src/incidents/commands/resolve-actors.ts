@@ -1,0 +1,58 @@
+import { HttpStatus } from '@nestjs/common';
+import { ProblemError, problemType, type FieldError } from '../../common/problem.js';
+import type { ActorDirectory } from '../../actors/queries/actor-directory.js';
+import type { ActorRef, IncidentCommand } from '../domain/index.js';
+
+/**
+ * Ties the actors a command names to the registry before the decider sees it. A registry id must
+ * be registered; a name without an id is looked up, linked when the match is confident and
+ * unambiguous, and otherwise kept as reported with its candidates. Either way the outcome is on
+ * the event, so a reader can tell a person's link from the registry's.
+ */
+export async function resolveActors(command: IncidentCommand, directory: ActorDirectory): Promise<IncidentCommand> {
+  switch (command.type) {
+    case 'RecordIncident': {
+      await requireRegistered(directory, command.data.actors.map((actor, index) => [`actors[${index}].actorId`, actor.actorId]));
+      const actors = await Promise.all(command.data.actors.map((actor) => resolveActor(actor, directory)));
+      return { ...command, data: { ...command.data, actors } };
+    }
+    case 'AddActor': {
+      await requireRegistered(directory, [['actor.actorId', command.data.actor.actorId]]);
+      return { ...command, data: { ...command.data, actor: await resolveActor(command.data.actor, directory) } };
+    }
+    case 'IdentifyActor':
+      await requireRegistered(directory, [['actorId', command.data.actorId]]);
+      return command;
+    default:
+      return command;
+  }
+}
+
+async function resolveActor(actor: ActorRef, directory: ActorDirectory): Promise<ActorRef> {
+  const name = actor.name?.trim();
+  if (actor.actorId || !name) return actor;
+  const resolution = await directory.resolveName(name);
+  if (resolution.status === 'resolved') {
+    const { actorId, matchedName, score } = resolution;
+    return { ...actor, actorId, resolution: { status: 'resolved', matchedName, score } };
+  }
+  return { ...actor, resolution };
+}
+
+async function requireRegistered(directory: ActorDirectory, references: [path: string, actorId?: string][]) {
+  const named = references.filter((reference): reference is [string, string] => Boolean(reference[1]));
+  const registered = await directory.registered(named.map(([, actorId]) => actorId));
+  const errors: FieldError[] = named
+    .filter(([, actorId]) => !registered.has(actorId))
+    .map(([path, actorId]) => ({ path, message: `no actor has the id ${actorId}` }));
+  if (errors.length > 0) {
+    throw new ProblemError({
+      type: problemType('unknown-actor'),
+      title: 'The request names actors that are not registered',
+      status: HttpStatus.UNPROCESSABLE_ENTITY,
+      detail: 'Register them first, or name them as reported; nothing was recorded.',
+      code: 'unknown_actor',
+      errors,
+    });
+  }
+}

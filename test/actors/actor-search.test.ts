@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { CommandBus } from '@nestjs/cqrs';
+import request from 'supertest';
+import { recordWorkedExample } from '../../src/demo/run-demo.js';
+import { WORKED_EXAMPLE_ACTOR_IDS as ACTORS } from '../../src/demo/worked-example-actors.js';
+import { WORKED_EXAMPLE_IDS as INCIDENTS } from '../../src/demo/worked-example.js';
+import { openTestApp, type TestApp } from '../support/test-app.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await openTestApp();
+  await recordWorkedExample(t.app.get(CommandBus));
+});
+afterAll(() => t.close());
+
+const http = () => request(t.app.getHttpServer());
+const search = async (q: string, query: Record<string, string> = {}) =>
+  (await http().get('/actors').query({ q, ...query }).expect(200)).body as { id: string; score: number }[];
+
+describe('GET /actors?q= with the worked example loaded', () => {
+  it.each([
+    ['Akidat', ACTORS.akidat],
+    ['Egaidat', ACTORS.akidat],
+    ['Aqeedat', ACTORS.akidat],
+    ['Al-Akidat', ACTORS.akidat],
+    ['العكيدات', ACTORS.akidat],
+    ['عشيرة العكيدات', ACTORS.akidat],
+    ['مُطَشّر', ACTORS.alHafl],
+    ['مطشر الهفل', ACTORS.alHafl],
+    ['Mutashar', ACTORS.alHafl],
+    ['Caggins', ACTORS.caggins],
+    ['كاكينز', ACTORS.caggins],
+    ['قسد', ACTORS.sdf],
+    ['SDF', ACTORS.sdf],
+    ['Daesh', ACTORS.isis],
+    ['داعش', ACTORS.isis],
+    ['Turkiye', ACTORS.turkey],
+  ])('"%s" finds the right actor first', async (q, expected) => {
+    const [first] = await search(q);
+    expect(first?.id).toBe(expected);
+  });
+
+  it('ranks the better match first and says which name matched', async () => {
+    const results = (await http().get('/actors').query({ q: 'SDF' }).expect(200)).body;
+    expect(results.map((actor: { id: string }) => actor.id).slice(0, 2)).toEqual([ACTORS.sdf, ACTORS.sdfCommand]);
+    expect(results[0]).toMatchObject({ matchedName: { value: 'SDF', language: 'en', kind: 'abbreviation' }, score: 1 });
+  });
+
+  it('filters by kind and limits the list', async () => {
+    const people = (await http().get('/actors').query({ kind: 'person', limit: 2 }).expect(200)).body;
+    expect(people).toHaveLength(2);
+    expect(people.every((actor: { kind: string }) => actor.kind === 'person')).toBe(true);
+    expect(await search('Akidat', { kind: 'person' })).not.toContainEqual(expect.objectContaining({ id: ACTORS.akidat }));
+  });
+
+  it('finds nothing for a name nobody has', async () => {
+    expect(await search('Zzyzx Qwertyuiop')).toEqual([]);
+  });
+
+  it('answers 400 field by field for a bad query', async () => {
+    const response = await http().get('/actors').query({ kind: 'dragon', limit: 1000 }).expect(400);
+    expect(response.body.errors.map((error: { path: string }) => error.path).sort()).toEqual(['kind', 'limit']);
+  });
+});
+
+describe('the worked example incidents name actors as reported', () => {
+  it('links a confidently resolved name to the registry and says how', async () => {
+    const incident = (await http().get(`/incidents/${INCIDENTS.assassination}`).expect(200)).body;
+    expect(incident.actors).toContainEqual(
+      expect.objectContaining({
+        name: 'الشيخ مطشر الهفل',
+        actorId: ACTORS.alHafl,
+        resolution: { status: 'resolved', matchedName: 'الشيخ مطشر الهفل', score: 1 },
+      }),
+    );
+  });
+
+  it('keeps a name that matches no actor as reported, flagged unresolved', async () => {
+    const incident = (await http().get(`/incidents/${INCIDENTS.pattern}`).expect(200)).body;
+    const notables = incident.actors.find((actor: { name: string }) => actor.name === 'وجهاء عشائر من دير الزور');
+    expect(notables.actorId).toBeUndefined();
+    expect(notables.resolution.status).toBe('unresolved');
+  });
+});
