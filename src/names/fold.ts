@@ -94,9 +94,9 @@ export function foldName(name: string): string {
     // Accents go with the marks NFD splits off; ı and ł have no decomposition.
     .normalize('NFD')
     .replace(/\p{M}/gu, '')
+    .toLowerCase()
     .replace(/ı/g, 'i')
     .replace(/ł/g, 'l')
-    .toLowerCase()
     // Apostrophes and ayn/hamza marks join a word ("Da'ar", "Dar‘a"); other punctuation splits.
     .replace(/['’‘`ʿʾʼ]/g, '')
     .replace(/[^\p{L}\p{N}]+/gu, ' ');

@@ -82,3 +82,28 @@ describe('the worked example incidents name actors as reported', () => {
     expect(notables.resolution.status).toBe('unresolved');
   });
 });
+
+describe('a merged duplicate, everywhere it is referenced', () => {
+  it('reads as its survivor in an incident that names the duplicate by id', async () => {
+    const duplicate = (
+      await http()
+        .post('/actors')
+        .send({ kind: 'tribe', names: [{ value: 'Ogaidat confederation', language: 'en', kind: 'primary' }] })
+        .expect(201)
+    ).body.id;
+    await http()
+      .post(`/incidents/${INCIDENTS.demand}/actors`)
+      .send({ actor: { actorId: duplicate, role: 'accuser' } })
+      .expect(200);
+    const before = (await http().get(`/incidents/${INCIDENTS.demand}`).expect(200)).body;
+    expect(before.actors).toContainEqual(expect.objectContaining({ actorId: duplicate, registryActor: expect.objectContaining({ id: duplicate }) }));
+
+    await http().post(`/actors/${duplicate}/merge`).send({ survivorId: ACTORS.akidat, reason: 'Same tribe.' }).expect(200);
+
+    const after = (await http().get(`/incidents/${INCIDENTS.demand}`).expect(200)).body;
+    expect(after.actors).toContainEqual(
+      expect.objectContaining({ actorId: duplicate, registryActor: { id: ACTORS.akidat, displayName: 'Al-Akidat', kind: 'tribe' } }),
+    );
+    expect((await search('Ogaidat confederation'))[0]?.id).toBe(ACTORS.akidat);
+  });
+});

@@ -14,6 +14,7 @@ import {
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
+import { ActorDirectory } from '../../actors/queries/actor-directory.js';
 import { RequestValidationError } from '../../common/problem.js';
 import { ExecuteIncidentCommand, type CommandResult } from '../commands/execute-incident-command.js';
 import type { IncidentCommand } from '../domain/index.js';
@@ -68,6 +69,7 @@ export class IncidentsController {
   constructor(
     private readonly commands: CommandBus,
     private readonly queries: QueryBus,
+    private readonly actors: ActorDirectory,
   ) {}
 
   @Post()
@@ -90,7 +92,14 @@ export class IncidentsController {
   async get(@Param('id', IncidentId) id: string, @Res({ passthrough: true }) response: Response) {
     const { state, version, recordedAt, lastChangedAt } = await this.queries.execute(new GetIncident(id));
     response.setHeader('ETag', `"${version}"`);
-    return { ...state, id, version, recordedAt, lastChangedAt };
+    if (state.status === 'not_recorded') return { id, version };
+    // The actor each registry id means now: a merged duplicate reads as its survivor.
+    const survivors = await this.actors.survivors(state.actors.flatMap((actor) => actor.actorId ?? []));
+    const actors = state.actors.map((actor) => {
+      const registryActor = actor.actorId ? survivors.get(actor.actorId) : undefined;
+      return registryActor ? { ...actor, registryActor } : actor;
+    });
+    return { ...state, actors, id, version, recordedAt, lastChangedAt };
   }
 
   @Get(':id/history')
