@@ -105,5 +105,3 @@ export class UndoMergeDto {
   @IsText(MAX.reason)
   reason: string;
 }
-
-export { ActorNameDto, NameRefDto };
