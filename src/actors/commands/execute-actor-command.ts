@@ -100,23 +100,25 @@ function referencedIds(command: ActorCommand): string[] {
   }
 }
 
-/** The actors a command names, each with its chain of parents (followed through merges). */
+/**
+ * The actors a command names, each with everything above it: its parents, and for every actor on
+ * the way both the actor it was merged into and its own parent. A merge can be undone, and undoing
+ * it brings the merged actor's parent link back, so that link must count against cycles too.
+ */
 async function relatedActors(client: PoolClient, ids: string[]): Promise<Map<string, RelatedActor>> {
   if (ids.length === 0) return new Map();
   const { rows } = await client.query<{ id: string; merged: boolean; ancestor_ids: string[] }>(
     `WITH RECURSIVE up (origin, id, depth) AS (
-       SELECT a.id, s.survivor_id, 1
-       FROM actors a JOIN actor_survivors s ON s.actor_id = a.parent_id
-       WHERE a.id = ANY($1::uuid[])
-       UNION ALL
-       SELECT up.origin, s.survivor_id, up.depth + 1
-       FROM up JOIN actors a ON a.id = up.id JOIN actor_survivors s ON s.actor_id = a.parent_id
-       WHERE up.depth < 64
+       SELECT id, id, 0 FROM actors WHERE id = ANY($1::uuid[])
+       UNION
+       SELECT up.origin, next.id, up.depth + 1
+       FROM up JOIN actors a ON a.id = up.id
+       CROSS JOIN LATERAL (VALUES (a.parent_id), (a.merged_into)) AS next (id)
+       WHERE next.id IS NOT NULL AND up.depth < 64
      )
      SELECT a.id, a.merged_into IS NOT NULL AS merged,
-            coalesce(array_agg(up.id::text ORDER BY up.depth) FILTER (WHERE up.id IS NOT NULL), '{}') AS ancestor_ids
-     FROM actors a LEFT JOIN up ON up.origin = a.id
-     WHERE a.id = ANY($1::uuid[])
+            coalesce(array_agg(DISTINCT up.id::text) FILTER (WHERE up.depth > 0), '{}') AS ancestor_ids
+     FROM actors a JOIN up ON up.origin = a.id
      GROUP BY a.id`,
     [ids],
   );

@@ -1,6 +1,7 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, type PipeTransform } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res, type PipeTransform } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiHeader, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
 import { compact } from '../../common/plain-data.js';
@@ -39,8 +40,7 @@ export class ActorsController {
   @Post()
   @ApiOperation({ summary: 'Register an actor with its names in every script and spelling' })
   @ApiHeader(IDEMPOTENCY_KEY_HEADER)
-  @ApiCreatedResponse({ description: 'Registered; Location names the actor.' })
-  @ApiOkResponse({ description: 'A retry with the same Idempotency-Key: the first result.' })
+  @ApiCreatedResponse({ description: 'Registered; Location names the actor. A retry with the same Idempotency-Key gets the first result.' })
   async register(@Body() body: RegisterActorDto, @CommandContext() context: CommandContext): Promise<ActorCommandResult> {
     const { idempotencyKey, metadata } = context;
     const id = idempotencyKey ? uuidv5(`${metadata.actor}\n${idempotencyKey}`, IDEMPOTENT_ACTOR_IDS) : randomUUID();
@@ -68,8 +68,10 @@ export class ActorsController {
   @Get(':id')
   @ApiOperation({ summary: 'The actor with its names, its parent chain, and what it resolves to after merges' })
   @ApiNotFoundResponse({ description: 'No actor has this id.' })
-  get(@Param('id', ActorId) id: string) {
-    return this.queries.execute(new GetActor(id));
+  async get(@Param('id', ActorId) id: string, @Res({ passthrough: true }) response: Response) {
+    const actor = await this.queries.execute(new GetActor(id));
+    response.setHeader('ETag', `"${actor.version}"`);
+    return actor;
   }
 
   @Get(':id/history')

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsUUID, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsObject, IsUUID, ValidateIf, ValidateNested } from 'class-validator';
 import { IsOmittable, IsText, MAX } from '../../../incidents/http/dto/validators.js';
 import {
   ACLED_INTER_CODES,
@@ -80,6 +80,7 @@ export class RenameActorDto extends NameRefDto {
 export class ChangeParentDto {
   @ApiProperty({ type: ActorParentDto, nullable: true, description: 'null: the actor no longer belongs to another.' })
   @ValidateIf((_, parent) => parent !== null)
+  @IsObject({ message: 'parent must be an object, or null to clear it' })
   @ValidateNested()
   @Type(() => ActorParentDto)
   parent: ActorParentDto | null;
