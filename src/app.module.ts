@@ -6,6 +6,7 @@ import { ActorsModule } from './actors/actors.module.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IncidentsModule } from './incidents/incidents.module.js';
+import { PlacesModule } from './places/places.module.js';
 
 @Module({})
 export class AppModule {
@@ -26,6 +27,7 @@ export class AppModule {
         HealthModule,
         IncidentsModule,
         ActorsModule,
+        PlacesModule,
       ],
     };
   }

@@ -4,6 +4,7 @@ import { loadConfig } from './config/config.js';
 import { migrate, openDataSource } from './database/data-source.js';
 import { startDatabase } from './database/database.js';
 import { runDemo } from './demo/run-demo.js';
+import { placesCommand } from './places/places.cli.js';
 
 /** Opens the configured database (embedded unless DATABASE_URL is set), migrated, for one command. */
 async function withDatabase<T>(work: (dataSource: Awaited<ReturnType<typeof openDataSource>>) => Promise<T>) {
@@ -34,6 +35,8 @@ program
   .command('demo')
   .description('record the eight incidents of the worked example (a North Press report of August 2020)')
   .action(() => withDatabase((dataSource) => runDemo(dataSource)));
+
+program.addCommand(placesCommand(withDatabase));
 
 program.parseAsync().catch((error) => {
   console.error(error instanceof Error ? error.message : error);

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { loadBundledPlaces } from '../places/load/load-places.js';
 import { loadSqlMigrations } from './sql-migrations.js';
 
 export interface DatabaseTarget {
@@ -43,15 +44,22 @@ export function poolOf(dataSource: DataSource): Pool {
 }
 
 /**
- * Runs pending migrations. On a server, several processes may start at once, so they take turns
- * under a session advisory lock held on a connection of its own.
+ * Runs pending migrations, then loads the reference data that ships with the code. On a server,
+ * several processes may start at once, so they take turns under a session advisory lock held on
+ * a connection of its own.
  */
 export async function migrate(dataSource: DataSource, target: DatabaseTarget): Promise<string[]> {
-  if (target.embedded) return (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name);
+  const run = async () => {
+    const applied = (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name);
+    // Reference data that ships with the code (the gazetteer), reloaded only when it changed.
+    await loadBundledPlaces(poolOf(dataSource));
+    return applied;
+  };
+  if (target.embedded) return run();
   const lock = await poolOf(dataSource).connect();
   try {
     await lock.query('SELECT pg_advisory_lock(hashtext($1))', ['incident-tracker:migrations']);
-    return (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name);
+    return await run();
   } finally {
     await lock.query('SELECT pg_advisory_unlock(hashtext($1))', ['incident-tracker:migrations']).catch(() => {});
     lock.release();

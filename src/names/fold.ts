@@ -60,10 +60,17 @@ const LATIN_DESIGNATORS = new Set([
   'colonel',
   'governorate',
   'province',
+  'muhafazah',
+  'muhafazat',
   'district',
+  'mintaqah',
+  'mintaqat',
   'subdistrict',
   'nahiya',
+  'nahiyah',
   'nahiyat',
+  // OpenSyria's letter-for-letter form of ناحية
+  'nahyt',
   'town',
   'village',
   'city',
@@ -99,6 +106,8 @@ export function foldName(name: string): string {
     .replace(/ł/g, 'l')
     // Apostrophes and ayn/hamza marks join a word ("Da'ar", "Dar‘a"); other punctuation splits.
     .replace(/['’‘`ʿʾʼ]/g, '')
+    // "sub-district" and "sub district" are one designator written in two.
+    .replace(/\bsub[\s-]+district\b/g, 'subdistrict')
     .replace(/[^\p{L}\p{N}]+/gu, ' ');
   const tokens = text.split(' ').filter(Boolean).flatMap(foldToken);
   const meaningful = tokens.filter((token) => !isDesignator(token));
