@@ -5,6 +5,7 @@ import * as actorCommands from '../../src/actors/http/dto/actor-commands.dto.js'
 import { ActorNameDto } from '../../src/actors/http/dto/actor-name.dto.js';
 import * as actorQueries from '../../src/actors/http/dto/actor-queries.dto.js';
 import * as incidentBodies from '../../src/incidents/http/dto/index.js';
+import * as placeQueries from '../../src/places/http/place-queries.dto.js';
 import { openTestApp, type TestApp } from '../support/test-app.js';
 
 /**
@@ -25,7 +26,7 @@ const dtoClasses = (module: object) =>
   Object.entries(module).filter(([name, value]) => name.endsWith('Dto') && typeof value === 'function') as [string, Function][];
 
 const bodies = [...dtoClasses(incidentBodies), ...dtoClasses(actorCommands), ...dtoClasses({ ActorNameDto })];
-const queries = dtoClasses(actorQueries);
+const queries = [...dtoClasses(actorQueries), ...dtoClasses(placeQueries)];
 
 const validatedProperties = (dto: Function) =>
   [...new Set(getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false).map((m) => m.propertyName))].sort();

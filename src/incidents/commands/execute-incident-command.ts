@@ -1,11 +1,14 @@
 import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ActorDirectory } from '../../actors/queries/actor-directory.js';
 import { Clock } from '../../common/clock.js';
+import { Gazetteer } from '../../places/gazetteer.js';
+import { PlaceResolver } from '../../places/resolve/place-resolver.service.js';
 import { EventStore, WrongExpectedVersionError, type EventMetadata } from '../../event-store/index.js';
 import { decide, type IncidentCommand } from '../domain/index.js';
 import { incidentProblem, IncidentNotFoundProblem, StaleVersionProblem } from '../incident-problems.js';
 import { foldIncident, incidentStreamId } from '../incident-stream.js';
 import { resolveActors } from './resolve-actors.js';
+import { resolveIncidentPlace } from './resolve-place.js';
 
 export interface CommandResult {
   id: string;
@@ -42,6 +45,8 @@ export class ExecuteIncidentCommandHandler implements ICommandHandler<ExecuteInc
     private readonly store: EventStore,
     private readonly clock: Clock,
     private readonly actors: ActorDirectory,
+    private readonly gazetteer: Gazetteer,
+    private readonly places: PlaceResolver,
   ) {}
 
   async execute({ incidentId, command, options }: ExecuteIncidentCommand): Promise<CommandResult> {
@@ -55,7 +60,8 @@ export class ExecuteIncidentCommandHandler implements ICommandHandler<ExecuteInc
     const first = await remembered();
     if (first) return first;
     // Once per command, not per attempt: every attempt decides on the same resolution.
-    const resolved = await resolveActors(command, this.actors);
+    const withActors = await resolveActors(command, this.actors);
+    const resolved = await resolveIncidentPlace(withActors, { gazetteer: this.gazetteer, resolver: this.places });
     for (let attempt = 1; ; attempt++) {
       if (attempt > 1) {
         const earlier = await remembered();

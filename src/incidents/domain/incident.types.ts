@@ -49,6 +49,24 @@ export interface Place {
   latitude?: number;
   longitude?: number;
   precision: PlacePrecision;
+  /** How the p-codes were arrived at: given by the analyst, or resolved from the gazetteer. */
+  resolution?: PlaceResolution;
+}
+
+/**
+ * The gazetteer's answer for a place, kept on the event so a reader knows how far to trust its
+ * p-codes: `p-code` when the analyst gave them (checked against the gazetteer), otherwise how the
+ * name and coordinates were resolved (`name`, `alias`, `coordinates-nearest-centroid`), or
+ * `unresolved` with the reason and the candidates.
+ */
+export interface PlaceResolution {
+  method: 'p-code' | 'name' | 'alias' | 'coordinates-nearest-centroid' | 'unresolved';
+  confidence?: number;
+  matchedName?: string;
+  runnerUp?: { pcode: string; name: string; score?: number; distanceKm?: number };
+  candidates?: { pcode: string; name: string; score: number }[];
+  reason?: string;
+  notes?: string[];
 }
 
 export const ACTOR_ROLES = [

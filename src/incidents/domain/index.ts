@@ -14,6 +14,7 @@ export type {
   ActorIdentity,
   ActorRef,
   ActorResolution,
+  PlaceResolution,
   ActorRole,
   DatePrecision,
   Fatalities,
