@@ -7,6 +7,8 @@ import { EventStoreModule } from './event-store/event-store.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IncidentsModule } from './incidents/incidents.module.js';
 import { PlacesModule } from './places/places.module.js';
+import { ProjectionsModule, type ProjectionOptions } from './projections/projections.module.js';
+import { TimelinesModule } from './timelines/timelines.module.js';
 
 @Module({})
 export class AppModule {
@@ -14,7 +16,7 @@ export class AppModule {
    * The data source is opened and migrated before the application starts: embedded
    * PostgreSQL allows a single connection, which everything in the process shares.
    */
-  static forRoot(dataSource: DataSource): DynamicModule {
+  static forRoot(dataSource: DataSource, projections: ProjectionOptions = { runInProcess: false }): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -28,6 +30,8 @@ export class AppModule {
         IncidentsModule,
         ActorsModule,
         PlacesModule,
+        ProjectionsModule.forRoot(projections),
+        TimelinesModule,
       ],
     };
   }

@@ -6,17 +6,21 @@ import type { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
 import { RequestValidationError } from './common/problem.js';
 import { ProblemFilter } from './common/problem.filter.js';
+import type { ProjectionOptions } from './projections/projections.module.js';
 
 /** The largest request body accepted; larger ones get 413 and record nothing. */
 export const BODY_LIMIT = '1mb';
 
 export interface AppOptions {
   logger?: LoggerService | LogLevel[] | false;
+  /** Where the projections run: in this process unless said otherwise. */
+  projections?: ProjectionOptions;
 }
 
 /** The HTTP application on an opened, migrated data source (see main.ts and the tests). */
 export async function createApp(dataSource: DataSource, options: AppOptions = {}): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(dataSource), {
+  const projections = options.projections ?? { runInProcess: true };
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(dataSource, projections), {
     bodyParser: false,
     logger: options.logger,
   });

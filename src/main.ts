@@ -13,7 +13,9 @@ async function main() {
   const applied = await migrate(dataSource, database.target);
   if (applied.length) logger.log(`Applied migrations: ${applied.join(', ')}`);
 
-  const app = await createApp(dataSource);
+  // On a server, `npm run worker` processes may work the projections instead (PROJECTIONS=off here).
+  const serverUrl = database.target.embedded ? undefined : database.target.url;
+  const app = await createApp(dataSource, { projections: { runInProcess: config.projectionsInProcess || !serverUrl, serverUrl } });
   await app.listen(config.port);
   logger.log(`Listening on ${await app.getUrl()} (API docs at /docs)`);
   logger.log(`Database: ${database.description}`);

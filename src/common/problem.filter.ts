@@ -24,7 +24,10 @@ export class ProblemFilter implements ExceptionFilter {
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
     const problem = this.toProblem(error);
-    if (problem.status >= 500) this.logger.error(error instanceof Error ? error.stack : error);
+    if (problem.status >= 500 && problem.status !== HttpStatus.SERVICE_UNAVAILABLE) {
+      this.logger.error(error instanceof Error ? error.stack : error);
+    }
+    if (typeof problem.retryAfterSeconds === 'number') response.setHeader('Retry-After', String(problem.retryAfterSeconds));
     response
       .status(problem.status)
       .type('application/problem+json')

@@ -7,6 +7,8 @@ export interface AppConfig {
   databaseUrl?: string;
   /** Where embedded PostgreSQL keeps its files, so a restart keeps everything. */
   dataDir: string;
+  /** PROJECTIONS=off leaves the projections to `npm run worker` processes (on a server only). */
+  projectionsInProcess: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -20,5 +22,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL');
   }
-  return { port, databaseUrl, dataDir: resolve(env.DATA_DIR ?? './data') };
+  const projections = env.PROJECTIONS?.trim() || 'in-process';
+  if (projections !== 'in-process' && projections !== 'off') {
+    throw new ConfigError(`PROJECTIONS must be "in-process" or "off", got "${env.PROJECTIONS}"`);
+  }
+  return { port, databaseUrl, dataDir: resolve(env.DATA_DIR ?? './data'), projectionsInProcess: projections === 'in-process' };
 }

@@ -117,11 +117,22 @@ export class EventStore {
   constructor(
     private readonly db: Queryable,
     readonly schemas: EventSchemas = new EventSchemas(),
+    private readonly appendListeners = new Set<() => void>(),
   ) {}
 
   /** The same store over one connection, so its reads and appends join that connection's transaction. */
   on(connection: Queryable): EventStore {
-    return new EventStore(connection, this.schemas);
+    return new EventStore(connection, this.schemas, this.appendListeners);
+  }
+
+  /**
+   * Called after each append in this process, to wake its projections without waiting for a
+   * poll. An append inside a caller's transaction is not visible until that commits: listeners
+   * must treat the call as a hint to look, not as a promise of new events.
+   */
+  onAppended(listener: () => void): () => void {
+    this.appendListeners.add(listener);
+    return () => this.appendListeners.delete(listener);
   }
 
   async append(
@@ -144,6 +155,7 @@ export class EventStore {
       try {
         const rows = await this.appendOnce(streamId, expected, events, key, requestHash);
         if (rows.length > 0) {
+          for (const listener of this.appendListeners) listener();
           return {
             streamVersion: rows[rows.length - 1].stream_version,
             positions: rows.map((row) => Number(row.global_position)),

@@ -11,7 +11,8 @@ export interface TestApp {
 /** The whole HTTP application on a database of the test file's own. */
 export async function openTestApp(): Promise<TestApp> {
   const db = await openTestDatabase();
-  const app = await createApp(db.dataSource, { logger: ['error'] });
+  const serverUrl = db.target.embedded ? undefined : db.target.url;
+  const app = await createApp(db.dataSource, { logger: ['error'], projections: { runInProcess: true, serverUrl, pollMs: 200 } });
   await app.init();
   return {
     app,

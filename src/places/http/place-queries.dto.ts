@@ -1,18 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
+import { AsList, AsNumber } from '../../common/query-params.js';
 import { IsDefined, Matches, ValidateIf } from 'class-validator';
 import { COUNTRY_CODE, IsList, IsNumberIn, IsOmittable, IsText, MAX } from '../../incidents/http/dto/validators.js';
 import type { PlaceLevel } from '../load/place-file.js';
-
-/**
- * Query strings arrive as text. A number parameter is converted only when it is one non-blank
- * value, so `lat=` and `lat=1&lat=2` are refused rather than read as 0 or NaN-turned-something.
- */
-const AsNumber = () =>
-  Transform(({ value }) => (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)) ? Number(value) : value));
-
-/** A repeatable parameter is a string once and an array when repeated: always an array here. */
-const AsList = () => Transform(({ value }) => (value === undefined || Array.isArray(value) ? value : [value]));
 
 const COUNTRY_MESSAGE = '$property must be an ISO 3166-1 alpha-2 code such as SY';
 

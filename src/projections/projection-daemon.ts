@@ -1,0 +1,142 @@
+import { Logger } from '@nestjs/common';
+import pg, { type Pool } from 'pg';
+import type { EventStore } from '../event-store/index.js';
+import type { Projection } from './projection.js';
+import { ProjectionRunner } from './projection-runner.js';
+
+export interface DaemonOptions {
+  /**
+   * A PostgreSQL server to hold leadership and listen for appends on a connection of the
+   * daemon's own. Absent for embedded PostgreSQL: one process, one session, no one to share with.
+   */
+  serverUrl?: string;
+  /** How long to sleep when nothing wakes it: the fallback when a notification is missed. */
+  pollMs?: number;
+  batchSize?: number;
+}
+
+const lockKey = (projection: Projection) => `projection:${projection.name}`;
+
+/**
+ * Keeps every projection following the log. Woken by appends (in this process directly, in other
+ * processes through NOTIFY), and by a poll as a fallback.
+ *
+ * On a server, several daemons (the API's and `npm run worker`s) may run: each projection is
+ * worked by the one holding its session advisory lock. The lock lives on the daemon's own
+ * connection, so when a daemon dies its locks go with its connection, and another takes the
+ * projection over at its next poll.
+ */
+export class ProjectionDaemon {
+  private readonly logger = new Logger('Projections');
+  private readonly runners: ProjectionRunner[];
+  private readonly leading = new Set<string>();
+  private control?: pg.Client;
+  private running = false;
+  private loop?: Promise<void>;
+  private wakeUp?: () => void;
+  /** Set by a wake that comes while working, so the next sleep does not miss it. */
+  private woken = false;
+  private unsubscribe?: () => void;
+
+  constructor(
+    pool: Pool,
+    store: EventStore,
+    projections: readonly Projection[],
+    private readonly options: DaemonOptions = {},
+  ) {
+    this.runners = projections.map((projection) => new ProjectionRunner(pool, store, projection, { batchSize: options.batchSize }));
+    this.unsubscribe = store.onAppended(() => this.wake());
+  }
+
+  async start(): Promise<void> {
+    for (const runner of this.runners) await runner.register();
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.unsubscribe?.();
+    this.wake();
+    await this.loop;
+    await this.control?.end().catch(() => {});
+  }
+
+  /** The projections this daemon works now (all of them on embedded PostgreSQL). */
+  get leaderOf(): string[] {
+    return [...this.leading];
+  }
+
+  wake(): void {
+    this.woken = true;
+    this.wakeUp?.();
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      this.woken = false;
+      try {
+        await this.lead();
+        for (const runner of this.runners) {
+          if (!this.leading.has(runner.projection.name)) continue;
+          while (this.running && !(await runner.step()).caughtUp);
+        }
+      } catch (error) {
+        if (!this.running) break;
+        this.logger.warn(`projections paused: ${error instanceof Error ? error.message : error}`);
+      }
+      await this.sleep();
+    }
+  }
+
+  /** Takes the lead of the projections no one works; without a server, of all of them. */
+  private async lead(): Promise<void> {
+    if (!this.options.serverUrl) {
+      this.runners.forEach((runner) => this.leading.add(runner.projection.name));
+      return;
+    }
+    const control = await this.controlConnection();
+    for (const runner of this.runners) {
+      const name = runner.projection.name;
+      if (this.leading.has(name)) continue;
+      const { rows } = await control.query('SELECT pg_try_advisory_lock(hashtext($1)) AS got', [lockKey(runner.projection)]);
+      if (rows[0].got) {
+        this.leading.add(name);
+        this.logger.log(`working projection ${name}`);
+      }
+    }
+  }
+
+  private async controlConnection(): Promise<pg.Client> {
+    if (this.control) return this.control;
+    const control = new pg.Client({ connectionString: this.options.serverUrl, application_name: 'projection-daemon' });
+    // Losing the connection loses the locks with it: stop working until they are taken again.
+    control.on('error', () => this.dropControl(control));
+    control.on('end', () => this.dropControl(control));
+    control.on('notification', () => this.wake());
+    await control.connect();
+    await control.query('LISTEN events_appended');
+    this.control = control;
+    return control;
+  }
+
+  private dropControl(control: pg.Client): void {
+    if (this.control !== control) return;
+    this.control = undefined;
+    this.leading.clear();
+    this.wake();
+  }
+
+  private sleep(): Promise<void> {
+    if (!this.running || this.woken) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, this.options.pollMs ?? 1000);
+      const wakeUp = () => done();
+      this.wakeUp = wakeUp;
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  }
+}

@@ -1,0 +1,52 @@
+import type { Queryable } from '../event-store/index.js';
+import { formatCheckpoint } from '../event-store/index.js';
+
+export interface ProjectionStatus {
+  name: string;
+  state: 'running' | 'stopped';
+  checkpoint: string;
+  position: number;
+  eventsHandled: number;
+  /** Events in the log it has not handled yet, and how long the oldest of them has waited. */
+  lagEvents: number;
+  lagSeconds: number;
+  error?: string;
+  errorPosition?: number;
+  updatedAt: Date;
+}
+
+/** Where each projection stands against the log: for /health, the CLI and read-your-writes. */
+export async function projectionStatus(db: Queryable, names: readonly string[]): Promise<ProjectionStatus[]> {
+  const { rows } = await db.query(
+    `SELECT p.name, p.state, p.transaction_id::text, p.position, p.error, p.error_position, p.events_handled, p.updated_at,
+            (SELECT count(*) FROM events e
+             WHERE (e.transaction_id, e.global_position) > (p.transaction_id, p.position)) AS lag_events,
+            (SELECT extract(epoch FROM now() - e.recorded_at) FROM events e
+             WHERE (e.transaction_id, e.global_position) > (p.transaction_id, p.position)
+             ORDER BY e.transaction_id, e.global_position LIMIT 1) AS lag_seconds
+     FROM projection_checkpoints p WHERE p.name = ANY($1::text[]) ORDER BY p.name`,
+    [names],
+  );
+  return rows.map((row) => ({
+    name: row.name,
+    state: row.state,
+    checkpoint: formatCheckpoint({ transactionId: row.transaction_id, position: Number(row.position) }),
+    position: Number(row.position),
+    eventsHandled: Number(row.events_handled),
+    lagEvents: Number(row.lag_events),
+    lagSeconds: Math.max(0, Math.round(Number(row.lag_seconds ?? 0) * 1000) / 1000),
+    ...(row.error ? { error: row.error, errorPosition: Number(row.error_position) } : {}),
+    updatedAt: row.updated_at,
+  }));
+}
+
+/** Whether every named projection has handled the event at this global position. */
+export async function projectionsPassed(db: Queryable, names: readonly string[], position: number): Promise<boolean> {
+  const { rows } = await db.query(
+    `SELECT count(*) = cardinality($2::text[]) AS passed
+     FROM events e JOIN projection_checkpoints p ON p.name = ANY($2::text[])
+     WHERE e.global_position = $1 AND (p.transaction_id, p.position) >= (e.transaction_id, e.global_position)`,
+    [position, names],
+  );
+  return rows[0].passed;
+}

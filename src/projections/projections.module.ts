@@ -1,0 +1,80 @@
+import {
+  Global,
+  Inject,
+  Injectable,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { poolOf } from '../database/data-source.js';
+import { EventStore } from '../event-store/index.js';
+import { ALL_PROJECTIONS } from './all-projections.js';
+import { ProjectionDaemon } from './projection-daemon.js';
+import { projectionsPassed, projectionStatus, type ProjectionStatus } from './projection-status.js';
+
+export interface ProjectionOptions {
+  /** Work the projections in this process (the default for the API); a worker process may instead. */
+  runInProcess: boolean;
+  /** The PostgreSQL server, for leadership and NOTIFY; absent on embedded PostgreSQL. */
+  serverUrl?: string;
+  pollMs?: number;
+}
+
+const PROJECTION_OPTIONS = Symbol('PROJECTION_OPTIONS');
+
+/** The projections' state for readers: status for /health, and waiting for read-your-writes. */
+@Injectable()
+export class Projections implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly names = ALL_PROJECTIONS.map((projection) => projection.name);
+  private readonly daemon?: ProjectionDaemon;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    store: EventStore,
+    @Inject(PROJECTION_OPTIONS) options: ProjectionOptions,
+  ) {
+    if (options.runInProcess) {
+      this.daemon = new ProjectionDaemon(poolOf(dataSource), store, ALL_PROJECTIONS, {
+        serverUrl: options.serverUrl,
+        pollMs: options.pollMs,
+      });
+    }
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.daemon?.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.daemon?.stop();
+  }
+
+  status(): Promise<ProjectionStatus[]> {
+    return projectionStatus(poolOf(this.dataSource), this.names);
+  }
+
+  /** Waits until every projection has handled the event at `position`; false after `timeoutMs`. */
+  async waitFor(position: number, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (await projectionsPassed(poolOf(this.dataSource), this.names, position)) return true;
+      if (Date.now() >= deadline) return false;
+      this.daemon?.wake();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
+
+@Global()
+@Module({})
+export class ProjectionsModule {
+  static forRoot(options: ProjectionOptions): DynamicModule {
+    return {
+      module: ProjectionsModule,
+      providers: [{ provide: PROJECTION_OPTIONS, useValue: options }, Projections],
+      exports: [Projections],
+    };
+  }
+}

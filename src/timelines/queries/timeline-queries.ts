@@ -1,0 +1,218 @@
+import { HttpStatus, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ActorNotFoundProblem } from '../../actors/actor-problems.js';
+import { compact } from '../../common/plain-data.js';
+import { ProblemError, RequestValidationError, problemType } from '../../common/problem.js';
+import { poolOf } from '../../database/data-source.js';
+import type { Queryable } from '../../event-store/index.js';
+import { Gazetteer } from '../../places/gazetteer.js';
+import { Projections } from '../../projections/projections.module.js';
+import type { StatsGroup, TimelineFilterDto } from '../http/timeline-query.dto.js';
+import { timelineWhere, type TimelineFilter } from './timeline-filter.js';
+
+export interface TimelineEntry {
+  id: string;
+  title: { text: string; language: string };
+  category: string;
+  acled?: { disorderType: string; eventType: string; subEventType: string };
+  cameo?: string;
+  occurred: { from: string; to: string; precision: string };
+  place: {
+    name: string;
+    countryCode: string;
+    admin1?: string;
+    admin2?: string;
+    admin3?: string;
+    latitude?: number;
+    longitude?: number;
+    precision: string;
+  };
+  actors: { actorId?: string; name?: string; role: string }[];
+  fatalities?: { low: number; best: number; high: number };
+  status: string;
+  version: number;
+  position: number;
+  recordedAt: Date;
+  lastChangedAt: Date;
+}
+
+export interface TimelinePage {
+  entries: TimelineEntry[];
+  /** Give it as `cursor` for the next page; absent on the last page. */
+  nextCursor?: string;
+}
+
+export interface StatsBucket {
+  key: string;
+  label?: string;
+  incidents: number;
+  fatalities: number;
+}
+
+/** How long a read given `minPosition` waits for the projections before answering 503. */
+const READ_YOUR_WRITES_TIMEOUT_MS = 5000;
+
+/** The timeline read models, filtered; never the events table. */
+@Injectable()
+export class TimelineQueries {
+  private readonly db: Queryable;
+
+  constructor(
+    dataSource: DataSource,
+    private readonly gazetteer: Gazetteer,
+    private readonly projections: Projections,
+  ) {
+    this.db = poolOf(dataSource);
+  }
+
+  async timeline(query: TimelineFilterDto & { limit?: number; cursor?: string }): Promise<TimelinePage> {
+    await this.readYourWrites(query.minPosition);
+    const limit = query.limit ?? 50;
+    const params: unknown[] = [];
+    let where = timelineWhere(await this.filter(query), params);
+    if (query.cursor) {
+      const [from, position] = decodeCursor(query.cursor);
+      where += ` AND (e.occurred_from, e.position) > ($${params.push(from)}::date, $${params.push(position)})`;
+    }
+    const { rows } = await this.db.query(
+      `SELECT e.incident_id, e.title, e.title_language, e.category, e.acled_disorder_type, e.acled_event_type,
+              e.acled_sub_event_type, e.cameo_code, to_char(e.occurred_from, 'YYYY-MM-DD') AS occurred_from,
+              to_char(e.occurred_to, 'YYYY-MM-DD') AS occurred_to, e.date_precision, e.place_name, e.country_code,
+              e.admin1, e.admin2, e.admin3, e.latitude, e.longitude, e.place_precision, e.actors,
+              e.fatalities_low, e.fatalities_best, e.fatalities_high, e.status, e.version, e.position,
+              e.recorded_at, e.last_changed_at
+       FROM timeline_entries e WHERE ${where}
+       ORDER BY e.occurred_from, e.position LIMIT $${params.push(limit + 1)}`,
+      params,
+    );
+    const entries = rows.slice(0, limit).map(toEntry);
+    const last = entries.at(-1);
+    return compact({
+      entries,
+      nextCursor: rows.length > limit && last ? encodeCursor(last.occurred.from, last.position) : undefined,
+    });
+  }
+
+  async stats(query: TimelineFilterDto & { groupBy?: StatsGroup }): Promise<{ groupBy: StatsGroup; buckets: StatsBucket[] }> {
+    await this.readYourWrites(query.minPosition);
+    const groupBy = query.groupBy ?? 'month';
+    const filter = await this.filter(query);
+    const params: unknown[] = [];
+    const where = timelineWhere(filter, params);
+    const { rows } = await this.db.query(statsQuery(groupBy, where, filter), params);
+    return {
+      groupBy,
+      buckets: rows.map((row) =>
+        compact({ key: row.key ?? 'unknown', label: row.label ?? undefined, incidents: Number(row.incidents), fatalities: Number(row.fatalities) }),
+      ),
+    };
+  }
+
+  /** Waits for the projections to pass a write the client made, or answers 503 to retry. */
+  private async readYourWrites(minPosition?: number): Promise<void> {
+    if (minPosition === undefined) return;
+    if (await this.projections.waitFor(minPosition, READ_YOUR_WRITES_TIMEOUT_MS)) return;
+    throw new ProblemError({
+      type: problemType('not-yet-visible'),
+      title: 'The timeline has not caught up with that position yet',
+      status: HttpStatus.SERVICE_UNAVAILABLE,
+      detail: `The read models have not yet handled position ${minPosition}; retry shortly.`,
+      retryAfterSeconds: 1,
+    });
+  }
+
+  private async filter(query: TimelineFilterDto): Promise<TimelineFilter> {
+    const region = query.region ? { pcode: query.region, level: (await this.gazetteer.unit(query.region))?.level } : undefined;
+    return compact({
+      region,
+      actorIds: query.actor ? await this.mergedInto(query.actor) : undefined,
+      role: query.role,
+      category: query.category,
+      from: query.from,
+      to: query.to,
+      status: query.status,
+      q: query.q,
+      includeRetracted: query.includeRetracted,
+    });
+  }
+
+  /** The actor's survivor and every actor merged into it: references to any of them count. */
+  private async mergedInto(actorId: string): Promise<string[]> {
+    const { rows } = await this.db.query(
+      `SELECT s.actor_id::text FROM actor_survivors s
+       WHERE s.survivor_id = (SELECT survivor_id FROM actor_survivors WHERE actor_id = $1)`,
+      [actorId],
+    );
+    if (rows.length === 0) throw new ActorNotFoundProblem(actorId);
+    return rows.map((row) => row.actor_id);
+  }
+}
+
+function statsQuery(groupBy: StatsGroup, where: string, filter: TimelineFilter): string {
+  const totals = `count(DISTINCT e.incident_id) AS incidents, coalesce(sum(e.fatalities_best), 0) AS fatalities`;
+  switch (groupBy) {
+    case 'month':
+      return `SELECT to_char(e.occurred_from, 'YYYY-MM') AS key, ${totals}
+              FROM timeline_entries e WHERE ${where} GROUP BY 1 ORDER BY 1`;
+    case 'category':
+      return `SELECT e.category AS key, ${totals} FROM timeline_entries e WHERE ${where} GROUP BY 1 ORDER BY 2 DESC, 1`;
+    case 'region': {
+      // One level below the region asked for: governorates of a country, districts of a governorate.
+      const level = Math.min((filter.region?.level ?? 0) + 1, 3);
+      const column = ['country_code', 'admin1', 'admin2', 'admin3'][level];
+      return `SELECT e.${column} AS key, p.name_en AS label, ${totals}
+              FROM timeline_entries e LEFT JOIN places p ON p.pcode = e.${column}
+              WHERE ${where} GROUP BY 1, 2 ORDER BY 3 DESC, 1`;
+    }
+    case 'actor':
+      // Each incident counts once per actor, whatever its roles; merged actors count as their survivor.
+      return `SELECT pairs.survivor_id::text AS key, x.display_name AS label, ${totals}
+              FROM (SELECT DISTINCT s.survivor_id, a.incident_id
+                    FROM timeline_actors a JOIN actor_survivors s ON s.actor_id = a.actor_id) AS pairs
+              JOIN timeline_entries e ON e.incident_id = pairs.incident_id
+              JOIN actors x ON x.id = pairs.survivor_id
+              WHERE ${where} GROUP BY 1, 2 ORDER BY 3 DESC, 2`;
+  }
+}
+
+function toEntry(row: Record<string, any>): TimelineEntry & { occurred: { from: string } } {
+  return compact({
+    id: row.incident_id,
+    title: { text: row.title, language: row.title_language },
+    category: row.category,
+    acled: row.acled_event_type
+      ? { disorderType: row.acled_disorder_type, eventType: row.acled_event_type, subEventType: row.acled_sub_event_type }
+      : undefined,
+    cameo: row.cameo_code ?? undefined,
+    occurred: { from: row.occurred_from, to: row.occurred_to, precision: row.date_precision },
+    place: compact({
+      name: row.place_name,
+      countryCode: row.country_code,
+      admin1: row.admin1 ?? undefined,
+      admin2: row.admin2 ?? undefined,
+      admin3: row.admin3 ?? undefined,
+      latitude: row.latitude ?? undefined,
+      longitude: row.longitude ?? undefined,
+      precision: row.place_precision,
+    }),
+    actors: row.actors,
+    fatalities: row.fatalities_best === null ? undefined : { low: row.fatalities_low, best: row.fatalities_best, high: row.fatalities_high },
+    status: row.status,
+    version: row.version,
+    position: Number(row.position),
+    recordedAt: row.recorded_at,
+    lastChangedAt: row.last_changed_at,
+  });
+}
+
+const encodeCursor = (from: string, position: number) => Buffer.from(JSON.stringify([from, position])).toString('base64url');
+
+function decodeCursor(cursor: string): [string, number] {
+  try {
+    const [from, position] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (typeof from === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(from) && Number.isSafeInteger(position)) return [from, position];
+  } catch {
+    // falls through to the refusal
+  }
+  throw new RequestValidationError([{ path: 'cursor', message: 'cursor must be a nextCursor from an earlier page' }]);
+}
