@@ -5,6 +5,7 @@ import { migrate, openDataSource } from './database/data-source.js';
 import { startDatabase } from './database/database.js';
 import { runDemo } from './demo/run-demo.js';
 import { placesCommand } from './places/places.cli.js';
+import { projectionsCommand } from './projections/projections.cli.js';
 
 /** Opens the configured database (embedded unless DATABASE_URL is set), migrated, for one command. */
 async function withDatabase<T>(work: (dataSource: Awaited<ReturnType<typeof openDataSource>>) => Promise<T>) {
@@ -37,6 +38,7 @@ program
   .action(() => withDatabase((dataSource) => runDemo(dataSource)));
 
 program.addCommand(placesCommand(withDatabase));
+program.addCommand(projectionsCommand(withDatabase));
 
 program.parseAsync().catch((error) => {
   console.error(error instanceof Error ? error.message : error);

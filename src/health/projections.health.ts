@@ -1,0 +1,24 @@
+import { Injectable } from '@nestjs/common';
+import { HealthIndicatorService } from '@nestjs/terminus';
+import { Projections } from '../projections/projections.module.js';
+
+/**
+ * Each projection's checkpoint, lag in events and seconds, and state. Down while any projection is
+ * stopped on an event it could not handle: the error and the event's position say which.
+ */
+@Injectable()
+export class ProjectionsHealthIndicator {
+  constructor(
+    private readonly health: HealthIndicatorService,
+    private readonly projections: Projections,
+  ) {}
+
+  async check(key: string) {
+    const indicator = this.health.check(key);
+    const statuses = await this.projections.status();
+    const details = Object.fromEntries(
+      statuses.map(({ name, updatedAt: _, ...status }) => [name, status]),
+    );
+    return statuses.some((status) => status.state === 'stopped') ? indicator.down(details) : indicator.up(details);
+  }
+}

@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { openTestApp, type TestApp } from '../support/test-app.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await openTestApp();
+});
+afterAll(() => t.close());
+
+const http = () => request(t.app.getHttpServer());
+
+const incident = (title: string) => ({
+  category: 'armed_clash',
+  title: { text: title, language: 'en' },
+  occurred: { from: '2018-05-14', precision: 'day' },
+  place: { name: 'Hajin', countryCode: 'SY', precision: 'locality' },
+  actors: [{ name: 'SDF', role: 'perpetrator' }],
+  sources: [{ outlet: 'UCDP GED', language: 'en', access: 'relayed' }],
+});
+
+async function record(title: string) {
+  return (await http().post('/incidents').send(incident(title)).expect(201)).body as { id: string; position: number };
+}
+
+describe('read-your-writes with minPosition', () => {
+  it('sees a write at once when given the position the write returned', async () => {
+    const { id, position } = await record(`Clash ${randomUUID()}`);
+    const page = (await http().get('/timeline').query({ minPosition: position, region: 'SY0902' }).expect(200)).body;
+    expect(page.entries.map((entry: { id: string }) => entry.id)).toContain(id);
+  });
+
+  it('answers 503 with Retry-After when the read models do not get there in time', async () => {
+    const { position } = await record(`Clash ${randomUUID()}`);
+    await t.db.pool.query(`UPDATE projection_checkpoints SET state = 'stopped', error = 'held for the test' WHERE name = 'timeline'`);
+    try {
+      const response = await http().get('/timeline').query({ minPosition: position + 1000 }).expect(503);
+      expect(response.headers['retry-after']).toBe('1');
+      expect(response.body).toMatchObject({ type: '/problems/not-yet-visible', status: 503 });
+    } finally {
+      await t.db.pool.query(`UPDATE projection_checkpoints SET state = 'running', error = NULL WHERE name = 'timeline'`);
+    }
+  }, 15_000);
+});
+
+describe('retracted incidents', () => {
+  it('are left out unless includeRetracted=true, and found by status', async () => {
+    const title = `Retracted ${randomUUID()}`;
+    const { id } = await record(title);
+    const { position } = (await http().post(`/incidents/${id}/retraction`).send({ reason: 'A duplicate.' }).expect(200)).body;
+    const find = async (query: Record<string, string | number | boolean>) =>
+      (await http().get('/timeline').query({ q: title, minPosition: position, ...query }).expect(200)).body.entries;
+
+    expect(await find({})).toEqual([]);
+    expect(await find({ includeRetracted: true })).toEqual([expect.objectContaining({ id, status: 'retracted' })]);
+    expect(await find({ status: 'retracted' })).toEqual([expect.objectContaining({ id })]);
+  });
+});
+
+describe('GET /health', () => {
+  it("shows each projection's checkpoint, lag and state, and is down while one is stopped", async () => {
+    const up = (await http().get('/health').expect(200)).body;
+    expect(up.details.projections).toMatchObject({
+      status: 'up',
+      timeline: { state: 'running', checkpoint: expect.stringMatching(/^\d+-\d+$/), lagEvents: expect.any(Number), lagSeconds: expect.any(Number) },
+      'incident-summaries': { state: 'running' },
+    });
+
+    await t.db.pool.query(
+      `UPDATE projection_checkpoints SET state = 'stopped', error = 'incident.recorded at position 7: boom', error_position = 7
+       WHERE name = 'incident-summaries'`,
+    );
+    try {
+      const down = (await http().get('/health').expect(503)).body;
+      expect(down.error.projections['incident-summaries']).toMatchObject({
+        state: 'stopped',
+        error: 'incident.recorded at position 7: boom',
+        errorPosition: 7,
+      });
+    } finally {
+      await t.db.pool.query(`UPDATE projection_checkpoints SET state = 'running', error = NULL, error_position = NULL WHERE name = 'incident-summaries'`);
+    }
+  });
+});
+
+describe('bad timeline requests', () => {
+  it.each([
+    [{ region: 'Deir ez-Zor' }, 'region'],
+    [{ actor: 'not-a-uuid' }, 'actor'],
+    [{ role: 'bystander' }, 'role'],
+    [{ category: 'picnic' }, 'category'],
+    [{ from: '2020-02-30' }, 'from'],
+    [{ from: '2020-03-01', to: '2020-02-01' }, 'to'],
+    [{ status: 'rumoured' }, 'status'],
+    [{ limit: 0 }, 'limit'],
+    [{ limit: 501 }, 'limit'],
+    [{ includeRetracted: 'maybe' }, 'includeRetracted'],
+    [{ minPosition: -1 }, 'minPosition'],
+    [{ cursor: 'not a cursor!' }, 'cursor'],
+    [{ cursor: Buffer.from('["yesterday", 1]').toString('base64url') }, 'cursor'],
+    [{ unknown: 'x' }, 'unknown'],
+  ])('%j is a 400 naming %s', async (query, path) => {
+    const response = await http().get('/timeline').query(query).expect(400);
+    expect(response.body.errors.map((error: { path: string }) => error.path)).toContain(path);
+  });
+
+  it('answers 404 for the timeline of an actor that is not registered', async () => {
+    await http().get(`/actors/${randomUUID()}/timeline`).expect(404);
+  });
+
+  it('answers 400 for a groupBy it does not know and a malformed region in the path', async () => {
+    await http().get('/timeline/stats').query({ groupBy: 'weather' }).expect(400);
+    await http().get('/regions/sy09/timeline').expect(400);
+  });
+
+  it('finds nothing, rather than failing, for a region the gazetteer does not hold', async () => {
+    expect((await http().get('/regions/IQ08/timeline').expect(200)).body).toEqual({ entries: [] });
+  });
+});
