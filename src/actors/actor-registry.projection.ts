@@ -4,9 +4,9 @@ import type { ActorName, RegisteredActor } from './domain/index.js';
 
 /**
  * The registry's read model (tables `actors` and `actor_names`), written inline: in the
- * transaction that appends the actor's events, from the state those events fold to. Rewriting
- * the actor's rows whole keeps the projection a plain function of the stream, so replaying the
- * streams rebuilds it exactly.
+ * transaction that appends the actor's events, from the state those events fold to, so the
+ * registry is never behind its log. `now()` is that transaction's time, which is also the
+ * `recorded_at` of the events it appends. Rows are rewritten whole from the folded state.
  */
 export async function projectActor(db: Queryable, actor: RegisteredActor, version: number): Promise<void> {
   await db.query(

@@ -29,10 +29,14 @@ export function nameScoreSql(alias: string, foldedParam: string, skeletonParam: 
 export const MIN_SEARCH_SCORE = 0.3;
 
 /**
- * At or above this a match is confident enough to link a reported name to a registry entry
- * without asking: it is an exact, whole-word or outline match, never only a similar spelling.
+ * A reported name is linked to a registry entry (an actor, a place) without asking only when it
+ * is that entry's name once folded. Whole words and consonant outlines rank search results well,
+ * but link different people: "Mohammed Hussein" and "Ahmad Hassan" share the outline `md sn`.
  */
-export const CONFIDENT_SCORE = 0.85;
+export const CONFIDENT_SCORE = 1;
+
+/** Two entries matching within this of each other are a tie: the name alone cannot tell them apart. */
+export const CLEAR_MARGIN = 0.05;
 
 /** The query parameters for nameScoreSql, from what the user typed. */
 export function searchKeys(query: string): [folded: string, skeleton: string] {

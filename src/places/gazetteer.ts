@@ -63,7 +63,9 @@ export class Gazetteer {
 
   /** Units ranked by their best-matching name; without `q`, units in p-code order. */
   async search({ q, level, countryCode, limit = 20 }: PlaceSearch): Promise<PlaceMatch[]> {
-    if (!searchKeys(q ?? '')[0]) {
+    // A search with nothing to search by ("al", "!!!") finds nothing, rather than everything.
+    if (q !== undefined && !searchKeys(q)[0]) return [];
+    if (q === undefined) {
       const { rows } = await this.db.query(
         `SELECT ${SUMMARY}, p.parent_pcode FROM places p
          WHERE ($1::int IS NULL OR p.level = $1) AND ($2::text IS NULL OR p.country_code = $2)
@@ -107,7 +109,7 @@ export class Gazetteer {
          SELECT DISTINCT ON (target) * FROM scored
          WHERE score >= $7 AND target IS DISTINCT FROM $6
          -- a unit's own names before those of units below it, primary names before aliases
-         ORDER BY target, score DESC, matched_pcode <> target, kind <> 'primary', length(value)
+         ORDER BY target, score DESC, matched_pcode <> target, kind <> 'primary', length(value), value, language, matched_pcode
        )
        SELECT ${SUMMARY}, p.parent_pcode, p.lineage, best.matched_pcode, best.value, best.language, best.kind AS name_kind,
               round(best.score::numeric, 3)::float8 AS score

@@ -250,6 +250,8 @@ describe('refused requests: 400 field by field, and nothing written', () => {
     ['no names', { names: [] }, 'names'],
     ['a name whose language is no language tag', { names: [{ ...en('Akidat'), language: 'English' }] }, 'names[0].language'],
     ['a blank name', { names: [en('  ')] }, 'names[0].value'],
+    ['a name of tatweel and invisible marks only', { names: [en('ـــ\u200f')] }, 'names[0].value'],
+    ['a language tag thousands of characters long', { names: [{ ...en('Akidat'), language: `en-${'x'.repeat(6000)}` }] }, 'names[0].language'],
     ['ACLED code 9', { acledInter: 9 }, 'acledInter'],
     ['an unknown field', { colour: 'red' }, 'colour'],
     ['a parent id that is not a UUID', { parent: { actorId: 'akidat', relation: 'member_of' } }, 'parent.actorId'],
@@ -283,14 +285,14 @@ describe('refused requests: 400 field by field, and nothing written', () => {
     }
   });
 
-  it('refuses the structural rules of names with 409, naming the rule', async () => {
+  it('refuses names that break the rules of names with 422, naming the rule and the field', async () => {
     const refusals: [object[], string][] = [
       [[en(uniqueName('Tribe'), 'alias')], 'no_primary_name'],
       [[en(uniqueName('Tribe')), en(uniqueName('Tribe'))], 'two_primary_names'],
     ];
     for (const [names, code] of refusals) {
-      const response = await api.refused(() => api.http().post('/actors').send({ kind: 'tribe', names }), 409);
-      expect(response.body).toMatchObject({ code });
+      const response = await api.refused(() => api.http().post('/actors').send({ kind: 'tribe', names }), 422);
+      expect(response.body).toMatchObject({ code, errors: [{ path: 'names', message: expect.any(String) }] });
     }
   });
 });

@@ -57,6 +57,12 @@ describe('GET /actors?q= with the worked example loaded', () => {
     expect(await search('Zzyzx Qwertyuiop')).toEqual([]);
   });
 
+  it('finds nothing, rather than everything, for a search that folds to nothing', async () => {
+    expect(await search('al')).toEqual([]);
+    expect(await search('!!!')).toEqual([]);
+    expect((await http().get('/places').query({ q: 'al-' }).expect(200)).body).toEqual([]);
+  });
+
   it('answers 400 field by field for a bad query', async () => {
     const response = await http().get('/actors').query({ kind: 'dragon', limit: 1000 }).expect(400);
     expect(response.body.errors.map((error: { path: string }) => error.path).sort()).toEqual(['kind', 'limit']);
@@ -105,5 +111,40 @@ describe('a merged duplicate, everywhere it is referenced', () => {
       expect.objectContaining({ actorId: duplicate, registryActor: { id: ACTORS.akidat, displayName: 'Al-Akidat', kind: 'tribe' } }),
     );
     expect((await search('Ogaidat confederation'))[0]?.id).toBe(ACTORS.akidat);
+  });
+});
+
+describe('linking reported names without guessing', () => {
+  const record = (actors: object[]) =>
+    http()
+      .post('/incidents')
+      .send({
+        category: 'assassination',
+        title: { text: 'Killing reported in Deir ez-Zor', language: 'en' },
+        occurred: { from: '2020-08-01', precision: 'day' },
+        place: { name: 'Deir ez-Zor', countryCode: 'SY', admin1: 'SY09', precision: 'governorate' },
+        actors,
+        sources: [{ outlet: 'North Press', language: 'en', access: 'relayed' }],
+      })
+      .expect(201);
+
+  it('links only a name the registry holds once folded, not one that merely shares words or consonants', async () => {
+    await http().post('/actors').send({ kind: 'person', names: [{ value: 'Ahmad Hassan', language: 'en', kind: 'primary' }] }).expect(201);
+    const { id } = (await record([{ name: 'Mohammed Hussein', role: 'victim' }, { name: 'Hafl', role: 'victim' }])).body;
+    const { actors } = (await http().get(`/incidents/${id}`).expect(200)).body;
+    for (const actor of actors) {
+      expect(actor.actorId).toBeUndefined();
+      expect(actor.resolution.status).toBe('unresolved');
+    }
+    // Hafl is a word of the sheikh's name: offered as a candidate, not linked.
+    expect(actors[1].resolution.candidates[0]).toMatchObject({ actorId: ACTORS.alHafl });
+  });
+
+  it('keeps the second of two names that resolve to one actor in one role as reported, for a person to decide', async () => {
+    const { id } = (await record([{ name: 'Akidat', role: 'accuser' }, { name: 'Al-Akidat', role: 'accuser' }])).body;
+    const { actors } = (await http().get(`/incidents/${id}`).expect(200)).body;
+    expect(actors[0]).toMatchObject({ name: 'Akidat', actorId: ACTORS.akidat, resolution: { status: 'resolved' } });
+    expect(actors[1]).not.toHaveProperty('actorId');
+    expect(actors[1].resolution).toEqual({ status: 'unresolved', candidates: [{ actorId: ACTORS.akidat, name: 'Al-Akidat', score: 1 }] });
   });
 });

@@ -49,6 +49,12 @@ describe('the place of an incident, tied to the gazetteer', () => {
     });
   });
 
+  it('does not let the coordinates of an area take it deeper than its precision', async () => {
+    const place = await recordedPlace({ name: 'Deir ez-Zor Governorate', latitude: 35.0, longitude: 40.5, precision: 'governorate' });
+    expect(place).toMatchObject({ admin1: 'SY09', resolution: { method: 'name' } });
+    expect(place).not.toHaveProperty('admin2');
+  });
+
   it('takes p-codes as given, filling in the units above the deepest one', async () => {
     const place = await recordedPlace({ name: 'ريف البوكمال', admin2: 'SY0902', precision: 'district' });
     expect(place).toMatchObject({ admin1: 'SY09', admin2: 'SY0902', resolution: { method: 'p-code' } });

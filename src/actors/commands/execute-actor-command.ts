@@ -72,7 +72,7 @@ export class ExecuteActorCommandHandler implements ICommandHandler<ExecuteActorC
       try {
         events = decideActor(command, state, { related: (id) => related.get(id) });
       } catch (error) {
-        throw actorProblem(error, actorId);
+        throw actorProblem(error, actorId, command.type);
       }
       const result = await store.append(
         streamId,
@@ -108,16 +108,17 @@ function referencedIds(command: ActorCommand): string[] {
 async function relatedActors(client: PoolClient, ids: string[]): Promise<Map<string, RelatedActor>> {
   if (ids.length === 0) return new Map();
   const { rows } = await client.query<{ id: string; merged: boolean; ancestor_ids: string[] }>(
-    `WITH RECURSIVE up (origin, id, depth) AS (
-       SELECT id, id, 0 FROM actors WHERE id = ANY($1::uuid[])
+    // UNION over (origin, id) ends on its own: the set of pairs is finite, however deep the chains.
+    `WITH RECURSIVE up (origin, id) AS (
+       SELECT id, id FROM actors WHERE id = ANY($1::uuid[])
        UNION
-       SELECT up.origin, next.id, up.depth + 1
+       SELECT up.origin, next.id
        FROM up JOIN actors a ON a.id = up.id
        CROSS JOIN LATERAL (VALUES (a.parent_id), (a.merged_into)) AS next (id)
-       WHERE next.id IS NOT NULL AND up.depth < 64
+       WHERE next.id IS NOT NULL
      )
      SELECT a.id, a.merged_into IS NOT NULL AS merged,
-            coalesce(array_agg(DISTINCT up.id::text) FILTER (WHERE up.depth > 0), '{}') AS ancestor_ids
+            coalesce(array_agg(DISTINCT up.id::text) FILTER (WHERE up.id <> a.id), '{}') AS ancestor_ids
      FROM actors a JOIN up ON up.origin = a.id
      GROUP BY a.id`,
     [ids],

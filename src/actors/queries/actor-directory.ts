@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { poolOf } from '../../database/data-source.js';
 import type { Queryable } from '../../event-store/index.js';
-import { CONFIDENT_SCORE, MIN_SEARCH_SCORE, nameScoreSql, searchKeys } from '../../names/name-match.js';
+import { CLEAR_MARGIN, CONFIDENT_SCORE, MIN_SEARCH_SCORE, nameScoreSql, searchKeys } from '../../names/name-match.js';
 import { compact } from '../../common/plain-data.js';
 import type { ActorKind, ActorName, ParentRelation } from '../domain/index.js';
 
@@ -50,8 +50,6 @@ export type NameResolution =
   | { status: 'resolved'; actorId: string; matchedName: string; score: number }
   | { status: 'unresolved'; candidates: { actorId: string; name: string; score: number }[] };
 
-/** Two registry entries closer than this are a tie: the name is ambiguous. */
-const CLEAR_MARGIN = 0.05;
 
 /** The registry's read side: search across scripts and spellings, one actor, name resolution. */
 @Injectable()
@@ -68,6 +66,8 @@ export class ActorDirectory {
    */
   async search({ q, kind, limit = 20 }: ActorSearch): Promise<ActorMatch[]> {
     const [folded, skeleton] = searchKeys(q ?? '');
+    // A search with nothing to search by ("al", "!!!") finds nothing, rather than everything.
+    if (q !== undefined && !folded) return [];
     if (!folded) {
       const { rows } = await this.db.query(
         `SELECT id, kind, display_name FROM actors
@@ -83,7 +83,7 @@ export class ActorDirectory {
        ),
        best AS (
          SELECT DISTINCT ON (id) id, value, language, kind, score FROM scored
-         WHERE score >= $3 ORDER BY id, score DESC, length(value)
+         WHERE score >= $3 ORDER BY id, score DESC, length(value), value, language
        )
        SELECT a.id, a.kind, a.display_name, best.value, best.language, best.kind AS name_kind, best.score
        FROM best JOIN actors a ON a.id = best.id
@@ -107,7 +107,7 @@ export class ActorDirectory {
    * name stays as reported, with the candidates a person could choose from.
    */
   async resolveName(name: string): Promise<NameResolution> {
-    const [best, runnerUp, ...rest] = await this.search({ q: name, limit: 5 });
+    const [best, runnerUp, ...rest] = name.trim() ? await this.search({ q: name, limit: 5 }) : [];
     const score = (match?: ActorMatch) => match?.score ?? 0;
     if (best && score(best) >= CONFIDENT_SCORE && score(best) - score(runnerUp) >= CLEAR_MARGIN) {
       return { status: 'resolved', actorId: best.id, matchedName: best.matchedName!.value, score: score(best) };

@@ -14,7 +14,7 @@ export async function resolveActors(command: IncidentCommand, directory: ActorDi
     case 'RecordIncident': {
       await requireRegistered(directory, command.data.actors.map((actor, index) => [`actors[${index}].actorId`, actor.actorId]));
       const actors = await Promise.all(command.data.actors.map((actor) => resolveActor(actor, directory)));
-      return { ...command, data: { ...command.data, actors } };
+      return { ...command, data: { ...command.data, actors: oneLinkPerRole(actors) } };
     }
     case 'AddActor': {
       await requireRegistered(directory, [['actor.actorId', command.data.actor.actorId]]);
@@ -26,6 +26,26 @@ export async function resolveActors(command: IncidentCommand, directory: ActorDi
     default:
       return command;
   }
+}
+
+/**
+ * Two names reported in one role may resolve to the same registry actor ("Akidat" and "Al-Akidat").
+ * The report named two; the registry cannot tell that they are one, so the later keeps its name as
+ * reported, unresolved, with that actor as the candidate, for a person to decide.
+ */
+function oneLinkPerRole(actors: ActorRef[]): ActorRef[] {
+  const linked = new Set<string>();
+  return actors.map((actor) => {
+    if (!actor.actorId) return actor;
+    const key = `${actor.role} ${actor.actorId}`;
+    if (!linked.has(key)) {
+      linked.add(key);
+      return actor;
+    }
+    if (actor.resolution?.status !== 'resolved') return actor;
+    const { actorId, resolution, ...reported } = actor;
+    return { ...reported, resolution: { status: 'unresolved', candidates: [{ actorId, name: resolution.matchedName, score: resolution.score }] } };
+  });
 }
 
 async function resolveActor(actor: ActorRef, directory: ActorDirectory): Promise<ActorRef> {

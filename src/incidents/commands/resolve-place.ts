@@ -4,7 +4,7 @@ import { ProblemError, problemType, type FieldError } from '../../common/problem
 import type { Gazetteer } from '../../places/gazetteer.js';
 import { pathOf, type PlaceResolution as GazetteerAnswer, type PlacePath } from '../../places/resolve/place-resolver.js';
 import type { PlaceResolver } from '../../places/resolve/place-resolver.service.js';
-import type { IncidentCommand, Place, PlaceResolution } from '../domain/index.js';
+import type { IncidentCommand, Place, PlaceResolutionRecord } from '../domain/index.js';
 
 export interface PlaceLookup {
   gazetteer: Gazetteer;
@@ -12,6 +12,9 @@ export interface PlaceLookup {
 }
 
 const LEVELS = ['admin1', 'admin2', 'admin3'] as const;
+
+/** A precision that names an administrative level says which level the name is at. */
+const LEVEL_OF_PRECISION: Partial<Record<Place['precision'], 1 | 2>> = { governorate: 1, district: 2 };
 
 /**
  * Ties the place a command gives to the gazetteer before the decider sees it, and keeps how on
@@ -34,14 +37,17 @@ async function resolvePlaceOf(place: Place, path: string, { gazetteer, resolver 
   const { resolution: _, admin1, admin2, admin3, ...reported } = place;
   const given = admin3 ?? admin2 ?? admin1;
   const { name, countryCode, latitude, longitude } = place;
+  // Coordinates of a place known only to a region or a governorate stand for the area, not a
+  // point in it: they may not take the place deeper than its precision says.
+  const pinpointed = (place.precision === 'point' || place.precision === 'locality') && latitude !== undefined && longitude !== undefined;
   if (!given) {
-    const answer = await resolver.resolve(compact({ name, countryCode, latitude, longitude }));
+    const point = pinpointed ? { latitude, longitude } : {};
+    const answer = await resolver.resolve(compact({ name, countryCode, level: LEVEL_OF_PRECISION[place.precision], ...point }));
     return compact({ ...reported, ...admins(answer.path), resolution: recorded(answer) });
   }
   const unit = await requireNested(gazetteer, place, path);
   // The units above the deepest one given follow from it.
   const asGiven = compact({ ...reported, ...(unit ? admins(pathOf(unit.lineage)) : { admin1, admin2, admin3 }) });
-  const pinpointed = (place.precision === 'point' || place.precision === 'locality') && latitude !== undefined && longitude !== undefined;
   if (!unit || !pinpointed) return { ...asGiven, resolution: { method: 'p-code' } };
   // A point's coordinates may place it deeper inside the unit given, never elsewhere.
   const answer = await resolver.resolve(compact({ name, parents: [given], countryCode, latitude, longitude }));
@@ -53,7 +59,7 @@ async function resolvePlaceOf(place: Place, path: string, { gazetteer, resolver 
 const admins = ({ admin1, admin2, admin3 }: PlacePath) => ({ admin1, admin2, admin3 });
 
 /** The gazetteer's answer as the event keeps it: how, how sure, and what else it might have been. */
-function recorded(answer: GazetteerAnswer): PlaceResolution {
+function recorded(answer: GazetteerAnswer): PlaceResolutionRecord {
   return compact({
     method: answer.method,
     confidence: answer.confidence,

@@ -25,6 +25,19 @@ export function normaliseActor(actor: ActorRef): ActorRef {
   return compact({ ...actor, name: trimmedName(actor) });
 }
 
+/**
+ * The exact reference an event names (as the decider wrote it, from the reference it found).
+ * Applying events matches on this, never on the looser isSameActor: how the decider finds a
+ * reference may change, how an event already in the log applies must not.
+ */
+export function isIdentity(actor: ActorIdentity, identity: ActorIdentity): boolean {
+  return (
+    actor.role === identity.role &&
+    (actor.actorId ?? undefined) === (identity.actorId ?? undefined) &&
+    trimmedName(actor) === trimmedName(identity)
+  );
+}
+
 export function identityOf(actor: ActorIdentity): ActorIdentity {
   return compact({ actorId: actor.actorId, name: trimmedName(actor), role: actor.role });
 }

@@ -136,3 +136,18 @@ describe('evolve', () => {
     expect(fold(stored)).toStrictEqual(state);
   });
 });
+
+describe('events already in the log apply as they were written', () => {
+  it('removes exactly the reference an actor_removed names, not another with the same name', () => {
+    // An earlier decider let a registry reference and a name-only one of the same name share a role.
+    const state = fold([
+      assassinationRecorded(),
+      { type: 'incident.actor_added', data: { actor: { actorId: IDS.alHaflRegistry, name: AKIDAT, role: 'target' } } },
+      { type: 'incident.actor_added', data: { actor: { name: AKIDAT, role: 'target' } } },
+      { type: 'incident.actor_removed', data: { actor: { name: AKIDAT, role: 'target' }, reason: 'Not a target.' } },
+    ]);
+    expect(state.status !== 'not_recorded' && state.actors.filter((actor) => actor.role === 'target')).toEqual([
+      { actorId: IDS.alHaflRegistry, name: AKIDAT, role: 'target' },
+    ]);
+  });
+});

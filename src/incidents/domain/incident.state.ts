@@ -1,4 +1,4 @@
-import { isSameActor } from './actors.js';
+import { isIdentity } from './actors.js';
 import type { IncidentChanges, IncidentEvent, IncidentRecordedData } from './incident.events.js';
 import type { ActorRef } from './incident.types.js';
 import { compact } from '../../common/plain-data.js';
@@ -43,11 +43,11 @@ export function evolve(state: IncidentState, event: IncidentEvent): IncidentStat
     case 'incident.actor_added':
       return { ...state, actors: [...state.actors, event.data.actor] };
     case 'incident.actor_removed':
-      return { ...state, actors: state.actors.filter((actor) => !isSameActor(actor, event.data.actor)) };
+      return { ...state, actors: state.actors.filter((actor) => !isIdentity(actor, event.data.actor)) };
     case 'incident.actor_identified': {
       const { actor: identified, actorId } = event.data;
       const link = (actor: ActorRef): ActorRef =>
-        isSameActor(actor, identified) ? { ...actor, actorId, resolution: { status: 'identified' } } : actor;
+        isIdentity(actor, identified) ? { ...actor, actorId, resolution: { status: 'identified' } } : actor;
       return { ...state, actors: state.actors.map(link) };
     }
     case 'incident.linked':

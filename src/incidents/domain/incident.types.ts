@@ -50,7 +50,7 @@ export interface Place {
   longitude?: number;
   precision: PlacePrecision;
   /** How the p-codes were arrived at: given by the analyst, or resolved from the gazetteer. */
-  resolution?: PlaceResolution;
+  resolution?: PlaceResolutionRecord;
 }
 
 /**
@@ -59,7 +59,7 @@ export interface Place {
  * name and coordinates were resolved (`name`, `alias`, `coordinates-nearest-centroid`), or
  * `unresolved` with the reason and the candidates.
  */
-export interface PlaceResolution {
+export interface PlaceResolutionRecord {
   method: 'p-code' | 'name' | 'alias' | 'coordinates-nearest-centroid' | 'unresolved';
   confidence?: number;
   matchedName?: string;

@@ -14,7 +14,7 @@ export type {
   ActorIdentity,
   ActorRef,
   ActorResolution,
-  PlaceResolution,
+  PlaceResolutionRecord,
   ActorRole,
   DatePrecision,
   Fatalities,

@@ -1,4 +1,4 @@
-import { CONFIDENT_SCORE } from '../../names/name-match.js';
+import { CLEAR_MARGIN, CONFIDENT_SCORE } from '../../names/name-match.js';
 import type { PlaceLevel } from '../load/place-file.js';
 
 /** A unit some name of which matched a reported name, with the best-matching name. */
@@ -19,14 +19,12 @@ export type NameDecision =
   | { status: 'resolved'; unit: NameCandidate; runnerUp?: NameCandidate }
   | { status: 'unresolved'; reason: string; candidates: NameCandidate[] };
 
-/** Two units closer than this are a tie: the name alone cannot tell them apart (as for actors). */
-export const CLEAR_MARGIN = 0.05;
 
 /**
  * Which unit a reported name means, from the candidates ranked best first. Pure.
  *
- * The best match must be confident (CONFIDENT_SCORE: the same name, whole words or the same
- * consonant outline, never only a similar spelling) and beat every other unit by CLEAR_MARGIN.
+ * The best match must be confident (CONFIDENT_SCORE: the same name once folded, never only
+ * whole words of it or a similar outline) and beat every other unit by CLEAR_MARGIN.
  * One exception: units tied on one line of descent are one place named at several levels (the
  * governorate Deir ez-Zor, its district Deir ez-Zor and that district's central subdistrict), and
  * the name means the shallowest, the one that certainly holds the place. A level or a parent given

@@ -3,8 +3,8 @@ import { Gazetteer } from '../gazetteer.js';
 import { resolvePlace, type PlaceInput, type PlaceResolution } from './place-resolver.js';
 
 /**
- * Place resolution for the rest of the application (the places API now; incidents naming their
- * place next). Outside Nest, call resolvePlace with a Gazetteer on any pool or connection.
+ * Place resolution for the rest of the application: the places API, and incidents naming their
+ * place. Outside Nest, call resolvePlace with a Gazetteer on any pool or connection.
  */
 @Injectable()
 export class PlaceResolver {
