@@ -164,6 +164,28 @@ describe('readAll', () => {
   });
 });
 
+describe('readAll across transaction ids of different lengths', () => {
+  it('orders transactions as numbers, so none is skipped when the ids gain a digit', async () => {
+    // Rows as transactions 9 and 10 would have written them: as text, "10" sorts before "9", and a
+    // reader ordering by text would take 10's checkpoint and never come back for 9.
+    const streamId = stream();
+    await db.pool.query(
+      `INSERT INTO events (stream_id, stream_version, type, data, transaction_id)
+       VALUES ($1, 1, 'test.noted', '{}', '9'), ($1, 2, 'test.noted', '{}', '10')`,
+      [streamId],
+    );
+    const seen: string[] = [];
+    let checkpoint;
+    for (;;) {
+      const page = await store.readAll({ after: checkpoint, limit: 1 });
+      if (page.events.length === 0) break;
+      seen.push(...page.events.filter((e) => e.streamId === streamId).map((e) => e.transactionId));
+      checkpoint = page.checkpoint;
+    }
+    expect(seen).toEqual(['9', '10']);
+  });
+});
+
 describe('upcasting', () => {
   it('upgrades old schema versions on read, leaving the stored event as it was', async () => {
     const id = stream();
