@@ -13,12 +13,12 @@ import pg from 'pg';
 import { migrate, openDataSource, type DatabaseTarget } from '../src/database/data-source.js';
 import { EventStore } from '../src/event-store/index.js';
 import { INCIDENT_DATA, INCIDENT_JSON, INCIDENT_TYPE } from './support/incident-payload.js';
+import { median, positiveInteger, withScratchDatabase } from './support/bench-database.js';
 import { PGBENCH_TABLE_DDL, pgbenchInsertRate } from './support/pgbench.js';
 
 const WRITERS = 8;
 const WARM_UP_SECONDS = 2;
 const GOAL = 0.6;
-const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const rounds = positiveInteger('BENCH_ROUNDS', 3);
 const seconds = positiveInteger('BENCH_SECONDS', 10);
 
@@ -30,15 +30,7 @@ interface StoreRound {
 }
 
 async function main(): Promise<void> {
-  const name = `bench_append_${process.pid}`;
-  await asAdmin(`CREATE DATABASE ${name}`);
-  try {
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    return await bench(url.toString());
-  } finally {
-    await asAdmin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  }
+  await withScratchDatabase('bench_append', bench);
 }
 
 async function bench(url: string): Promise<void> {
@@ -110,28 +102,6 @@ async function appendFor(store: EventStore, seconds: number): Promise<StoreRound
     perSecond: appends / (elapsedMs / 1000),
     clientCpu: ((cpu.user + cpu.system) / 1000 / elapsedMs) * 100,
   };
-}
-
-async function asAdmin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-function positiveInteger(name: string, fallback: number): number {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`);
-  return value;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 const fixed = (value: number, digits: number) => value.toFixed(digits);
