@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { IdempotencyKeyReusedError, WrongExpectedVersionError } from '../event-store/index.js';
+import { IdempotencyKeyReusedError, StreamOrderError, WrongExpectedVersionError } from '../event-store/index.js';
 import { ProblemError, problemType, type Problem } from './problem.js';
 
 /** Errors from the body parser, which runs before any of our code. */
@@ -47,6 +47,14 @@ export class ProblemFilter implements ExceptionFilter {
         status: HttpStatus.CONFLICT,
         detail: `${error.message}; reload and try again.`,
         currentVersion: error.actual,
+      };
+    }
+    if (error instanceof StreamOrderError) {
+      return {
+        type: problemType('concurrent-change'),
+        title: 'Changed by someone else meanwhile',
+        status: HttpStatus.CONFLICT,
+        detail: `${error.message}; nothing was recorded.`,
       };
     }
     if (error instanceof IdempotencyKeyReusedError) {

@@ -20,3 +20,14 @@ export class IdempotencyKeyReusedError extends Error {
     super(`Idempotency key "${idempotencyKey}" was already used on ${streamId} for a different request`);
   }
 }
+
+/**
+ * The stream was last written by a transaction newer than the caller's: appending in this
+ * transaction would put the new events before the stream's last one in the global log. Nothing
+ * was appended; retry in a new transaction.
+ */
+export class StreamOrderError extends Error {
+  constructor(readonly streamId: string) {
+    super(`Stream ${streamId} was last written by a transaction newer than this one; retry in a new transaction`);
+  }
+}

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import { LOG_START, checkpointOf, type Checkpoint } from './checkpoint.js';
-import { IdempotencyKeyReusedError, WrongExpectedVersionError } from './errors.js';
+import { IdempotencyKeyReusedError, StreamOrderError, WrongExpectedVersionError } from './errors.js';
 import type { EventMetadata, ExpectedVersion, NewEvent, RecordedEvent } from './event.js';
 import { EventSchemas } from './event-schemas.js';
 
@@ -51,6 +51,12 @@ const COLUMNS = `global_position, stream_id, stream_version, type, schema_versio
  * (stream_id, stream_version) key refuses the second. With 'any' it appends after the stream's
  * current version. A single event (the usual case) travels as plain parameters; a batch as one
  * JSON array.
+ *
+ * The log is read in transaction order, so a stream may only grow in transactions no older than
+ * the one that wrote its last event: otherwise a transaction that began before version N was
+ * written, and appends N+1 after it, would put N+1 before N in the log. Such an append finds no
+ * base and is refused with StreamOrderError (a single-statement append never is: its
+ * transaction begins after the version it extends was committed).
  */
 function appendStatement(shape: { batch: boolean; any: boolean; idempotent: boolean }) {
   const newEvents = shape.batch
@@ -60,9 +66,11 @@ function appendStatement(shape: { batch: boolean; any: boolean; idempotent: bool
     : `SELECT $3::text AS type, $4::int AS schema_version, $5::jsonb AS data, $6::jsonb AS metadata,
               1::bigint AS ordinality`;
   const base = shape.any
-    ? `SELECT coalesce(max(stream_version), 0) AS version FROM events WHERE stream_id = $1 AND $2::int IS NULL`
+    ? `SELECT coalesce(max(stream_version), 0) AS version FROM events WHERE stream_id = $1 AND $2::int IS NULL
+       HAVING NOT EXISTS (SELECT 1 FROM events WHERE stream_id = $1 AND transaction_id > pg_current_xact_id())`
     : `SELECT $2::int AS version
-       WHERE $2::int = 0 OR EXISTS (SELECT 1 FROM events WHERE stream_id = $1 AND stream_version = $2::int)`;
+       WHERE $2::int = 0 OR EXISTS (SELECT 1 FROM events WHERE stream_id = $1 AND stream_version = $2::int
+                                    AND transaction_id <= pg_current_xact_id())`;
   const [key, hash] = shape.batch ? ['$4', '$5'] : ['$7', '$8'];
   const remember = shape.idempotent
     ? `, remembered AS (
@@ -101,7 +109,8 @@ APPEND_STATEMENTS.set('false/false/false', {
   text: `
     INSERT INTO events (stream_id, stream_version, type, schema_version, data, metadata)
     SELECT $1, $2::int + 1, $3, $4, $5, $6
-    WHERE $2::int = 0 OR EXISTS (SELECT 1 FROM events WHERE stream_id = $1 AND stream_version = $2::int)
+    WHERE $2::int = 0 OR EXISTS (SELECT 1 FROM events WHERE stream_id = $1 AND stream_version = $2::int
+                                 AND transaction_id <= pg_current_xact_id())
     RETURNING global_position, stream_version`,
 });
 
@@ -168,7 +177,10 @@ export class EventStore {
         // The same request may have landed since we looked: then this is its retry.
         const remembered = key === undefined ? undefined : await this.idempotentResult(streamId, key, requestHash!);
         if (remembered) return remembered;
-        throw new WrongExpectedVersionError(streamId, expected, await this.streamVersion(streamId));
+        const actual = await this.streamVersion(streamId);
+        // The version expected is there, so what stopped the append is the order of transactions.
+        if (expected === 'any' || expected === actual) throw new StreamOrderError(streamId);
+        throw new WrongExpectedVersionError(streamId, expected, actual);
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
         if (key !== undefined) {

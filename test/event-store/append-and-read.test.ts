@@ -4,10 +4,11 @@ import {
   EventSchemas,
   EventStore,
   IdempotencyKeyReusedError,
+  StreamOrderError,
   WrongExpectedVersionError,
   type NewEvent,
 } from '../../src/event-store/index.js';
-import { openTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { describeOnServer, openTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 let db: TestDatabase;
 let store: EventStore;
@@ -207,5 +208,27 @@ describe('upcasting', () => {
     await upgradingStore.append(id, 1, [{ type: 'test.named', data: { names: [] } }]);
     const [, fresh] = await upgradingStore.readStream(id);
     expect(fresh).toMatchObject({ schemaVersion: 2, data: { names: [] } });
+  });
+});
+
+describeOnServer('a stream grows only in transaction order', () => {
+  it('refuses to extend a stream from a transaction older than the one that wrote its last event', async () => {
+    const streamId = stream();
+    const older = await db.pool.connect();
+    try {
+      await older.query('BEGIN');
+      await older.query('SELECT pg_current_xact_id()'); // this transaction now has the older id
+      await store.append(streamId, 'no_stream', [noted(1)]); // committed by a newer transaction
+
+      await expect(store.on(older).append(streamId, 1, [noted(2)])).rejects.toBeInstanceOf(StreamOrderError);
+      await older.query('ROLLBACK');
+      await older.query('BEGIN');
+      await expect(store.on(older).append(streamId, 'any', [noted(2)])).resolves.toMatchObject({ streamVersion: 2 });
+      await older.query('COMMIT');
+    } finally {
+      older.release();
+    }
+    const versions = (await store.readAll({ limit: 10_000 })).events.filter((e) => e.streamId === streamId).map((e) => e.streamVersion);
+    expect(versions).toEqual([1, 2]);
   });
 });

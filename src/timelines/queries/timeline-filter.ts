@@ -18,6 +18,9 @@ export interface TimelineFilter {
 
 const REGION_COLUMN = ['country_code', 'admin1', 'admin2', 'admin3'] as const;
 
+/** The longest occurrence range there is, in days (read from an index). */
+const MAX_SPAN = '(SELECT coalesce(max(occurred_to - occurred_from), 0) FROM timeline_entries)';
+
 /**
  * The WHERE clause the timeline and its statistics share, over `timeline_entries e`. Parameters
  * are numbered from those already in `params`, which it extends.
@@ -41,15 +44,17 @@ export function timelineWhere(filter: TimelineFilter, params: unknown[]): string
   if (filter.actorIds || filter.role) {
     const actor = filter.actorIds ? ` AND a.actor_id = ANY(${param(filter.actorIds)}::uuid[])` : '';
     const role = filter.role ? ` AND a.role = ${param(filter.role)}` : '';
-    conditions.push(`e.incident_id IN (SELECT a.incident_id FROM timeline_actors a WHERE true${actor}${role})`);
+    // The dates again, on the involvement rows' own copy: the (actor_id, occurred_from) index then
+    // reads an actor's month, not the actor's whole history.
+    const to = filter.to ? ` AND a.occurred_from <= ${param(filter.to)}::date` : '';
+    const from = filter.from ? ` AND a.occurred_from >= ${param(filter.from)}::date - ${MAX_SPAN}` : '';
+    conditions.push(`e.incident_id IN (SELECT a.incident_id FROM timeline_actors a WHERE true${actor}${role}${to}${from})`);
   }
   if (filter.category) conditions.push(`e.category = ${param(filter.category)}`);
   if (filter.from) {
     const from = param(filter.from);
     conditions.push(`e.occurred_to >= ${from}::date`);
-    conditions.push(
-      `e.occurred_from >= ${from}::date - (SELECT coalesce(max(occurred_to - occurred_from), 0) FROM timeline_entries)`,
-    );
+    conditions.push(`e.occurred_from >= ${from}::date - ${MAX_SPAN}`);
   }
   if (filter.to) conditions.push(`e.occurred_from <= ${param(filter.to)}::date`);
   if (filter.status) conditions.push(`e.status = ${param(filter.status)}`);
