@@ -30,7 +30,7 @@ export async function seedIncidents(pool: pg.Pool, count: number, actorIds: stri
          SELECT row_number() OVER (ORDER BY pcode) - 1 AS n, lineage, name_en FROM places WHERE level = 3 AND country_code = 'SY'
        ), unit_count AS (SELECT count(*) AS total FROM units),
        numbered AS (
-         SELECT i, gen_random_uuid() AS id, (date '2016-01-01' + (i * 7919) % $4) AS day FROM generate_series($1::int, $2::int) AS i
+         SELECT i, gen_random_uuid() AS id, (date '2016-01-01' + ((i::bigint * 7919) % $4)::int) AS day FROM generate_series($1::int, $2::int) AS i
        )
        INSERT INTO events (stream_id, stream_version, type, data, metadata)
        SELECT 'incident-' || g.id, 1, 'incident.recorded', jsonb_build_object(
