@@ -30,6 +30,21 @@ describe('Arabic folding', () => {
     expect(foldName('الهفل')).toBe('هفل');
   });
 
+  it.each([
+    ['والعكيدات', 'عكيدات'],
+    ['بالعكيدات', 'عكيدات'],
+    ['فالعكيدات', 'عكيدات'],
+    ['للعكيدات', 'عكيدات'],
+    ['وللتحالف', 'تحالف'],
+  ])('drops the article with the particle written onto it in "%s"', (input, folded) => {
+    expect(foldName(input)).toBe(folded);
+  });
+
+  it('leaves a word that merely starts with و or ب', () => {
+    expect(foldName('وزارة الخارجية')).toBe('وزاره خارجيه');
+    expect(foldName('بغداد')).toBe('بغداد');
+  });
+
   it('keeps a short word that only starts like the article', () => {
     expect(foldName('الى')).toBe('الي');
   });

@@ -120,9 +120,14 @@ function foldToken(token: string): string[] {
   return LATIN_ARTICLES.has(token) ? [] : [token];
 }
 
-/** "العكيدات" → "عكيدات"; a short word that only looks like it ("الى") keeps its letters. */
+/**
+ * "العكيدات" → "عكيدات", and with the particles written onto it: "والعكيدات", "بالعكيدات",
+ * "للعكيدات" (ل with the article's alef dropped). A short word that only looks like it ("الى")
+ * keeps its letters; a word that merely starts with و or ب ("وزارة") is not touched.
+ */
 function stripArabicArticle(token: string): string {
-  return token.startsWith('ال') && token.length > 3 ? token.slice(2) : token;
+  const withParticle = /^[وفبك]?ال(.{2,})$/.exec(token) ?? /^و?لل(.{2,})$/.exec(token);
+  return withParticle ? withParticle[1]! : token;
 }
 
 const isDesignator = (token: string) => ARABIC_DESIGNATORS.has(token) || LATIN_DESIGNATORS.has(token);

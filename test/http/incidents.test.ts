@@ -197,7 +197,8 @@ describe('commands on an incident', () => {
 
 describe('refused requests: a clear 400, field by field, and nothing written', () => {
   const cases: [string, (body: any) => unknown, { path: unknown }[]][] = [
-    ['latitude 200', (b) => (b.place.latitude = 200), [{ path: 'place.latitude' }]],
+    ['latitude 200', (b) => Object.assign(b.place, { latitude: 200, longitude: 40 }), [{ path: 'place.latitude' }]],
+    ['a latitude without a longitude', (b) => (b.place.latitude = 34.4), [{ path: 'place.longitude' }]],
     ['low > high', (b) => (b.fatalities = { low: 5, best: 3, high: 2 }), [{ path: expect.stringMatching(/^fatalities/) }]],
     ['an unknown category', (b) => (b.category = 'massacre-ish'), [{ path: 'category' }]],
     ['an impossible date', (b) => (b.occurred.from = '2020-02-30'), [{ path: 'occurred.from' }]],
@@ -225,7 +226,7 @@ describe('refused requests: a clear 400, field by field, and nothing written', (
 
   it('reports every bad field at once', async () => {
     const body: any = assassination();
-    body.place.latitude = 200;
+    Object.assign(body.place, { latitude: 200, longitude: 40 });
     body.category = 'nope';
     const response = await http().post('/incidents').send(body).expect(400);
     expect(response.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['category', 'place.latitude']);

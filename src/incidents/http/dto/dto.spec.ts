@@ -75,8 +75,9 @@ describe('RecordIncidentDto', () => {
 
   // Objects, not tuples: a test function with more parameters than a row has is handed `done`.
   const refusals: { name: string; spoil: (body: any) => unknown; path: string; message?: string }[] = [
-    { name: 'latitude 200', spoil: (b) => (b.place.latitude = 200), path: 'place.latitude' },
-    { name: 'longitude -181', spoil: (b) => (b.place.longitude = -181), path: 'place.longitude' },
+    { name: 'latitude 200', spoil: (b) => Object.assign(b.place, { latitude: 200, longitude: 40 }), path: 'place.latitude' },
+    { name: 'longitude -181', spoil: (b) => Object.assign(b.place, { latitude: 34, longitude: -181 }), path: 'place.longitude' },
+    { name: 'a longitude without a latitude', spoil: (b) => (b.place.longitude = 40.9), path: 'place.latitude' },
     {
       name: 'low > high',
       spoil: (b) => (b.fatalities = { low: 5, best: 3, high: 2 }),
@@ -210,7 +211,7 @@ describe('RecordIncidentDto', () => {
 
   it('reports every bad field at once', async () => {
     const body = assassination();
-    body.place.latitude = 200;
+    Object.assign(body.place, { latitude: 200, longitude: 40 });
     body.category = 'nope';
     expect((await pathsOf(RecordIncidentDto, body)).sort()).toEqual(['category', 'place.latitude']);
   });

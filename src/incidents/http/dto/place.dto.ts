@@ -1,10 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, Matches } from 'class-validator';
+import { IsIn, Matches, ValidateIf } from 'class-validator';
 import { PLACE_PRECISIONS, type PlacePrecision } from '../../domain/index.js';
 import { EXAMPLE } from './examples.js';
 import { COUNTRY_CODE, IsNumberIn, IsOmittable, IsText, MAX, P_CODE } from './validators.js';
 
 const P_CODE_MESSAGE = '$property must be an OCHA p-code such as SY09 or SY0902';
+
+/** Latitude and longitude go together: given one, the other is required too. */
+const EitherCoordinate = () => ValidateIf((place: PlaceDto) => place.latitude !== undefined || place.longitude !== undefined);
 
 export class PlaceDto {
   @ApiProperty({ description: 'As reported, in any script.', maxLength: MAX.name, example: EXAMPLE.placeName })
@@ -30,13 +33,13 @@ export class PlaceDto {
   @Matches(P_CODE, { message: P_CODE_MESSAGE })
   admin3?: string;
 
-  @ApiPropertyOptional({ minimum: -90, maximum: 90, example: 34.43221 })
-  @IsOmittable()
+  @ApiPropertyOptional({ minimum: -90, maximum: 90, example: 34.43221, description: 'With longitude: one without the other is refused.' })
+  @EitherCoordinate()
   @IsNumberIn({ min: -90, max: 90 })
   latitude?: number;
 
   @ApiPropertyOptional({ minimum: -180, maximum: 180, example: 40.99226 })
-  @IsOmittable()
+  @EitherCoordinate()
   @IsNumberIn({ min: -180, max: 180 })
   longitude?: number;
 
