@@ -14,6 +14,7 @@ import { migrate, openDataSource, poolOf } from '../src/database/data-source.js'
 import { EventStore } from '../src/event-store/index.js';
 import { Gazetteer } from '../src/places/gazetteer.js';
 import { ALL_PROJECTIONS } from '../src/projections/all-projections.js';
+import { notifyAppends } from '../src/projections/append-notifier.js';
 import { ProjectionDaemon } from '../src/projections/projection-daemon.js';
 import type { Projections } from '../src/projections/projections.module.js';
 import { rebuildProjection } from '../src/projections/rebuild.js';
@@ -99,6 +100,8 @@ async function queryLatency(dataSource: DataSource, actorIds: string[]): Promise
 async function lag(url: string, pool: pg.Pool): Promise<void> {
   const writers = new pg.Pool({ connectionString: url, max: 8 });
   const store = new EventStore(writers);
+  // As the API does: its appends reach the projections (here, another pool's daemon) by NOTIFY.
+  const stopNotifying = notifyAppends(store, writers);
   const daemon = new ProjectionDaemon(pool, new EventStore(pool), ALL_PROJECTIONS, { serverUrl: url });
   await daemon.start();
   const appendedAt = new Map<string, number>();
@@ -141,6 +144,7 @@ async function lag(url: string, pool: pg.Pool): Promise<void> {
   await watcher;
   if (appendedAt.size > 0) console.log(`${appendedAt.size} incidents did not reach the timeline within 30 s`);
   await daemon.stop();
+  stopNotifying();
   await writers.end();
   console.log(
     `\nlag append → on the timeline at ${fmt(achieved)} incidents/s for ${lagSeconds} s: ` +

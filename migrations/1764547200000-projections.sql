@@ -15,20 +15,5 @@ CREATE TABLE projection_checkpoints (
   updated_at             timestamptz NOT NULL DEFAULT now()
 );
 
--- Wakes projection workers in other processes as soon as an append commits (notifications are
--- delivered at commit, and several in one transaction fold into one).
-CREATE FUNCTION notify_events_appended() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  PERFORM pg_notify('events_appended', '');
-  RETURN NULL;
-END;
-$$;
-
-CREATE TRIGGER events_notify_appended
-  AFTER INSERT ON events
-  FOR EACH STATEMENT EXECUTE FUNCTION notify_events_appended();
-
 -- migrate:down
-DROP TRIGGER events_notify_appended ON events;
-DROP FUNCTION notify_events_appended();
 DROP TABLE projection_checkpoints;

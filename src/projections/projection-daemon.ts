@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import pg, { type Pool } from 'pg';
 import type { EventStore } from '../event-store/index.js';
+import { APPENDS_CHANNEL } from './append-notifier.js';
 import type { Projection } from './projection.js';
 import { ProjectionRunner } from './projection-runner.js';
 
@@ -19,7 +20,7 @@ const lockKey = (projection: Projection) => `projection:${projection.name}`;
 
 /**
  * Keeps every projection following the log. Woken by appends (in this process directly, in other
- * processes through NOTIFY), and by a poll as a fallback.
+ * processes through NOTIFY: see append-notifier.ts), and by a poll as a fallback.
  *
  * On a server, several daemons (the API's and `npm run worker`s) may run: each projection is
  * worked by the one holding its session advisory lock. The lock lives on the daemon's own
@@ -115,7 +116,7 @@ export class ProjectionDaemon {
     control.on('end', () => this.dropControl(control));
     control.on('notification', () => this.wake());
     await control.connect();
-    await control.query('LISTEN events_appended');
+    await control.query(`LISTEN ${APPENDS_CHANNEL}`);
     this.control = control;
     return control;
   }

@@ -11,6 +11,7 @@ import { DataSource } from 'typeorm';
 import { poolOf } from '../database/data-source.js';
 import { EventStore } from '../event-store/index.js';
 import { ALL_PROJECTIONS } from './all-projections.js';
+import { notifyAppends } from './append-notifier.js';
 import { ProjectionDaemon } from './projection-daemon.js';
 import { projectionsPassed, projectionStatus, type ProjectionStatus } from './projection-status.js';
 
@@ -29,12 +30,15 @@ const PROJECTION_OPTIONS = Symbol('PROJECTION_OPTIONS');
 export class Projections implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly names = ALL_PROJECTIONS.map((projection) => projection.name);
   private readonly daemon?: ProjectionDaemon;
+  private readonly stopNotifying?: () => void;
 
   constructor(
     private readonly dataSource: DataSource,
     store: EventStore,
     @Inject(PROJECTION_OPTIONS) options: ProjectionOptions,
   ) {
+    // Workers in other processes hear of this process's appends by NOTIFY (on a server only).
+    if (options.serverUrl) this.stopNotifying = notifyAppends(store, poolOf(dataSource));
     if (options.runInProcess) {
       this.daemon = new ProjectionDaemon(poolOf(dataSource), store, ALL_PROJECTIONS, {
         serverUrl: options.serverUrl,
@@ -48,6 +52,7 @@ export class Projections implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopNotifying?.();
     await this.daemon?.stop();
   }
 
