@@ -57,3 +57,16 @@ function flatten(errors: ValidationError[], parent: string): FieldError[] {
     return [...own, ...flatten(error.children ?? [], path)];
   });
 }
+
+/** The client's If-Match names a version the incident (or actor) has moved past. */
+export class StaleVersionProblem extends ProblemError {
+  constructor(expected: number, current: number, subject: 'incident' | 'actor' = 'incident') {
+    super({
+      type: problemType('stale-version'),
+      title: `The ${subject} has changed since that version`,
+      status: HttpStatus.PRECONDITION_FAILED,
+      detail: `If-Match named version ${expected}, but the ${subject} is at version ${current}; nothing was recorded.`,
+      currentVersion: current,
+    });
+  }
+}

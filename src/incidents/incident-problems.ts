@@ -13,19 +13,6 @@ export class IncidentNotFoundProblem extends ProblemError {
   }
 }
 
-/** The client's If-Match names a version the incident (or actor) has moved past. */
-export class StaleVersionProblem extends ProblemError {
-  constructor(expected: number, current: number, subject: 'incident' | 'actor' = 'incident') {
-    super({
-      type: problemType('stale-version'),
-      title: `The ${subject} has changed since that version`,
-      status: HttpStatus.PRECONDITION_FAILED,
-      detail: `If-Match named version ${expected}, but the ${subject} is at version ${current}; nothing was recorded.`,
-      currentVersion: current,
-    });
-  }
-}
-
 /** The domain's refusals, in HTTP terms. */
 export function incidentProblem(error: unknown, incidentId: string): unknown {
   if (error instanceof IncidentNotFoundError) return new IncidentNotFoundProblem(incidentId);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { evolveActor, initialActorState, type ActorEvent, type ActorState } from '../../src/actors/domain/index.js';
 import { openTestApp, type TestApp } from '../support/test-app.js';
 import { describeOnServer } from '../support/test-database.js';
-import { actorRequests, en, uniqueName } from './support/actor-requests.js';
+import { actorRequests, ids, en, uniqueName } from './support/actor-requests.js';
 
 let t: TestApp;
 let api: ReturnType<typeof actorRequests>;
@@ -12,9 +12,6 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const ids = (list: { id: string }[]) => list.map((item) => item.id);
-const partOf = (actorId: string) => ({ actorId, relation: 'part_of' });
-const setParent = (id: string, parentId: string) => api.command(id, 'parent', { parent: partOf(parentId) });
 
 /** The state the actor's own events fold to, from its history. */
 function foldHistory(history: { type: string; data: unknown }[]): ActorState {
@@ -45,7 +42,7 @@ describeOnServer('concurrent changes to the registry', () => {
     for (let round = 0; round < 10; round++) {
       const [a, b] = [await api.register(), await api.register()];
 
-      const [aUnderB, bUnderA] = await Promise.all([setParent(a, b), setParent(b, a)]);
+      const [aUnderB, bUnderA] = await Promise.all([api.setParent(a, b), api.setParent(b, a)]);
 
       expect([aUnderB.status, bUnderA.status].sort()).toEqual([200, 409]);
       expect([aUnderB, bUnderA].find((response) => response.status === 409)!.body).toMatchObject({ code: 'parent_cycle' });

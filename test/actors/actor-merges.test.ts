@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { openTestApp, type TestApp } from '../support/test-app.js';
-import { actorRequests, en, incidentNaming, person, tribe, uniqueName } from './support/actor-requests.js';
+import { actorRequests, eventTypes, ids, partOf, en, incidentNaming, person, tribe, uniqueName } from './support/actor-requests.js';
 
 let t: TestApp;
 let api: ReturnType<typeof actorRequests>;
@@ -11,10 +11,6 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const ids = (list: { id: string }[]) => list.map((item) => item.id);
-const eventTypes = (history: { type: string }[]) => history.map((event) => event.type);
-const partOf = (actorId: string) => ({ actorId, relation: 'part_of' });
-const setParent = (id: string, parentId: string) => api.command(id, 'parent', { parent: partOf(parentId) });
 
 /** A survivor, and a duplicate of it with a name only the duplicate has, merged into it. */
 async function mergedDuplicate() {
@@ -123,7 +119,7 @@ describe('merges', () => {
     const x = await api.register(tribe(uniqueName('Tribe'), { parent: partOf(d) }));
     await api.command(d, 'merge', { survivorId: s, reason: 'Same tribe.' }).expect(200);
 
-    const steps = [await setParent(y, x), await api.command(d, 'merge/undo', { reason: 'Two tribes after all.' })];
+    const steps = [await api.setParent(y, x), await api.command(d, 'merge/undo', { reason: 'Two tribes after all.' })];
 
     const chain = ids((await api.get(x)).parentChain);
     expect(chain.indexOf(x)).toBe(-1);

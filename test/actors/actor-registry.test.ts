@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { openTestApp, type TestApp } from '../support/test-app.js';
-import { actorRequests, en, person, tribe, uniqueName } from './support/actor-requests.js';
+import { actorRequests, eventTypes, ids, partOf, en, person, tribe, uniqueName } from './support/actor-requests.js';
 
 let t: TestApp;
 let api: ReturnType<typeof actorRequests>;
@@ -11,10 +11,6 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const ids = (list: { id: string }[]) => list.map((item) => item.id);
-const eventTypes = (history: { type: string }[]) => history.map((event) => event.type);
-const partOf = (actorId: string) => ({ actorId, relation: 'part_of' });
-const setParent = (id: string, parentId: string) => api.command(id, 'parent', { parent: partOf(parentId) });
 
 describe('POST /actors and GET /actors/:id', () => {
   it('registers an actor and answers 201 with where it lives and its version', async () => {
@@ -200,9 +196,9 @@ describe('parents', () => {
     const unit = await api.register({ kind: 'militia', names: [en(uniqueName('Unit'))], parent: partOf(force) });
     const squad = await api.register({ kind: 'militia', names: [en(uniqueName('Squad'))], parent: partOf(unit) });
 
-    const cycle = await api.refused(() => setParent(force, squad), 409);
+    const cycle = await api.refused(() => api.setParent(force, squad), 409);
     expect(cycle.body).toMatchObject({ code: 'parent_cycle' });
-    const self = await api.refused(() => setParent(force, force), 409);
+    const self = await api.refused(() => api.setParent(force, force), 409);
     expect(self.body).toMatchObject({ code: 'parent_cycle' });
     expect((await api.get(force)).parentChain).toEqual([]);
   });

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { poolOf } from '../../database/data-source.js';
 import { inTransaction } from '../../database/transaction.js';
 import { EventStore, type EventMetadata } from '../../event-store/index.js';
-import { StaleVersionProblem } from '../../incidents/incident-problems.js';
+import { StaleVersionProblem } from '../../common/problem.js';
 import { projectActor } from '../actor-registry.projection.js';
 import { actorProblem, ActorNotFoundProblem } from '../actor-problems.js';
 import { actorStreamId, foldActor } from '../actor-stream.js';

@@ -1,16 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
 
-export class CommandResultDto {
-  @ApiProperty({ format: 'uuid' })
-  id: string;
-
-  @ApiProperty({ description: 'The incident version after the change (also the ETag).', example: 1 })
-  version: number;
-
-  @ApiProperty({ description: 'Global log position of the last event written.', example: 1042 })
-  position: number;
-}
-
 export class IncidentDto {
   @ApiProperty({ format: 'uuid' })
   id: string;

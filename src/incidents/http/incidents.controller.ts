@@ -20,7 +20,7 @@ import { ExecuteIncidentCommand, type CommandResult } from '../commands/execute-
 import type { IncidentCommand } from '../domain/index.js';
 import { GetIncident } from '../queries/get-incident.js';
 import { GetIncidentHistory } from '../queries/get-incident-history.js';
-import { CommandContext, CommandEndpoint, IDEMPOTENCY_KEY_HEADER } from './command-context.js';
+import { CommandContext, CommandEndpoint, CommandResultDto, IDEMPOTENCY_KEY_HEADER } from '../../common/http/command-context.js';
 import {
   AddActorDto,
   AttachSourceDto,
@@ -47,8 +47,8 @@ import {
   toReviseFatalities,
   toVerifyIncident,
 } from './dto/to-command.js';
-import { CommandResultDto, IncidentDto, IncidentHistoryDto } from './incident-responses.js';
-import { parseIfMatch, requestHash } from './preconditions.js';
+import { IncidentDto, IncidentHistoryDto } from './incident-responses.js';
+import { parseIfMatch, requestHash } from '../../common/http/preconditions.js';
 
 /**
  * Namespace of incident ids derived from an Idempotency-Key: a retried POST /incidents lands on

@@ -79,6 +79,10 @@ export const incidentNaming = (actors: object[]) => ({
   sources: [{ outlet: 'North Press', language: 'ar', access: 'relayed' }],
 });
 
+export const ids = (list: { id: string }[]) => list.map((item) => item.id);
+export const eventTypes = (history: { type: string }[]) => history.map((event) => event.type);
+export const partOf = (actorId: string) => ({ actorId, relation: 'part_of' });
+
 export function actorRequests(t: TestApp) {
   const http = () => request(t.app.getHttpServer());
   const eventCount = async () => Number((await t.db.pool.query('SELECT count(*) FROM events')).rows[0].count);
@@ -108,6 +112,11 @@ export function actorRequests(t: TestApp) {
     /** POST /actors/:id/<command>, e.g. command(id, 'aliases', {...}). */
     command(id: string, path: string, body: object): Test {
       return http().post(`/actors/${id}/${path}`).send(body);
+    },
+
+    /** Makes `id` part of `parentId`. */
+    setParent(id: string, parentId: string): Test {
+      return http().post(`/actors/${id}/parent`).send({ parent: partOf(parentId) });
     },
 
     /** Sends a request that must be refused: problem+json, and not one event written. */

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import {
   ApiConflictResponse,
+  ApiProperty,
   ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -15,9 +16,20 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { requestMetadata } from '../../common/request-metadata.js';
+import { requestMetadata } from '../request-metadata.js';
 import type { EventMetadata } from '../../event-store/index.js';
-import { CommandResultDto } from './incident-responses.js';
+
+/** What every command endpoint answers: the stream's new version (also the ETag) and where the change is in the log. */
+export class CommandResultDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ description: 'The version after the change (also the ETag).', example: 1 })
+  version: number;
+
+  @ApiProperty({ description: 'Global log position of the last event written: give it as minPosition to read your write.', example: 1042 })
+  position: number;
+}
 
 /** What a command request carries besides its body: who, preconditions, retries. */
 export interface CommandContext {

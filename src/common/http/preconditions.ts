@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { RequestValidationError } from '../../common/problem.js';
+import { RequestValidationError } from '../problem.js';
 
 /** `If-Match: "3"` (or W/"3", or 3) names version 3; no header means no precondition. */
 export function parseIfMatch(header: string | undefined): number | undefined {
