@@ -1,7 +1,9 @@
 /**
  * The timeline's figures at scale, on the local PostgreSQL server:
- * - rebuild throughput of each projection over BENCH_EVENTS recorded incidents (default
- *   1,000,000), next to copying the same events' rows with one INSERT … SELECT (the reference);
+ * - rebuild throughput of each projection over a log of BENCH_EVENTS events (default 1,000,000),
+ *   next to copying the same events' rows with one INSERT … SELECT (the reference), for two logs:
+ *   one event per incident (every event a new row: the hardest case), and incidents recorded
+ *   and then sourced, verified or revised (2.75 events per incident);
  * - timeline query latency at that size, region + date range and actor + date range, p50/p95;
  * - lag from append to visible on the timeline while appending BENCH_RATE incidents/s.
  *
@@ -20,7 +22,7 @@ import type { Projections } from '../src/projections/projections.module.js';
 import { rebuildProjection } from '../src/projections/rebuild.js';
 import { TimelineQueries } from '../src/timelines/queries/timeline-queries.js';
 import { median, percentile, positiveInteger, withScratchDatabase } from './support/bench-database.js';
-import { seedActors, seedIncidents, recordedIncident } from './support/timeline-seed.js';
+import { recordedIncident, seedActors, seedFollowUps, seedIncidents } from './support/timeline-seed.js';
 
 const events = positiveInteger('BENCH_EVENTS', 1_000_000);
 const queries = positiveInteger('BENCH_QUERIES', 300);
@@ -28,28 +30,46 @@ const rate = positiveInteger('BENCH_RATE', 1000);
 const lagSeconds = positiveInteger('BENCH_SECONDS', 10);
 
 async function bench(url: string): Promise<void> {
-  const target = { url, embedded: false };
-  const dataSource = await openDataSource(target);
-  await migrate(dataSource, target);
-  const pool = poolOf(dataSource);
-  try {
+  await withDatabase(url, async (pool, dataSource) => {
     const actorIds = await seedActors(pool, 200);
     let seeded = performance.now();
     await seedIncidents(pool, events, actorIds);
     seeded = (performance.now() - seeded) / 1000;
-    console.log(`timelines benchmark: ${events.toLocaleString('en')} incident.recorded events seeded in ${seeded.toFixed(0)} s\n`);
+    console.log(`timelines benchmark: ${fmt(events)} incident.recorded events seeded in ${seeded.toFixed(0)} s\n`);
     await rebuilds(pool);
     await queryLatency(dataSource, actorIds);
     await lag(url, pool);
+  });
+}
+
+/** The rebuilds again, over a log of incidents with their follow-ups. */
+async function benchFollowUps(url: string): Promise<void> {
+  await withDatabase(url, async (pool) => {
+    await seedIncidents(pool, Math.round(events / 2.75), await seedActors(pool, 200));
+    await seedFollowUps(pool);
+    const { rows } = await pool.query('SELECT count(*)::int AS events, count(DISTINCT stream_id)::int AS incidents FROM events');
+    console.log(`\n${fmt(rows[0].events)} events: ${fmt(rows[0].incidents)} incidents recorded, then sourced, verified or revised\n`);
+    await rebuilds(pool);
+  });
+}
+
+async function withDatabase(url: string, work: (pool: pg.Pool, dataSource: DataSource) => Promise<void>): Promise<void> {
+  const target = { url, embedded: false };
+  const dataSource = await openDataSource(target);
+  await migrate(dataSource, target);
+  try {
+    await work(poolOf(dataSource), dataSource);
   } finally {
     await dataSource.destroy();
   }
 }
 
 async function rebuilds(pool: pg.Pool): Promise<void> {
-  let reference = performance.now();
+  await pool.query('VACUUM ANALYZE events');
+  const { rows } = await pool.query('SELECT count(*)::int AS events FROM events');
+  const started = performance.now();
   await pool.query('CREATE TABLE copied_events AS SELECT * FROM events');
-  reference = events / ((performance.now() - reference) / 1000);
+  const reference = rows[0].events / ((performance.now() - started) / 1000);
   await pool.query('DROP TABLE copied_events');
   console.log(`reference: INSERT … SELECT of the events' rows    ${fmt(reference)} rows/s`);
   const store = new EventStore(pool);
@@ -76,22 +96,33 @@ async function queryLatency(dataSource: DataSource, actorIds: string[]): Promise
     return { from: start.toISOString().slice(0, 10), to: end.toISOString().slice(0, 10) };
   };
   const pick = <T>(list: T[]) => list[Math.floor(Math.random() * list.length)]!;
-  const cases = {
-    'region + month': () => timelines.timeline({ region: pick(regions), ...month(), limit: 50 }),
-    'actor + month': () => timelines.timeline({ actor: pick(actorIds), ...month(), limit: 50 }),
+  const year = () => {
+    const start = 2016 + Math.floor(Math.random() * 8);
+    return { from: `${start}-01-01`, to: `${start}-12-31` };
+  };
+  const governorates = regions.filter((pcode) => pcode.length === 4);
+  const cases: Record<string, [query: () => Promise<unknown>, runs: number]> = {
+    'timeline region + month': [() => timelines.timeline({ region: pick(regions), ...month(), limit: 50 }), queries],
+    'timeline actor + month': [() => timelines.timeline({ actor: pick(actorIds), ...month(), limit: 50 }), queries],
+    'stats by month, whole log': [() => timelines.stats({ groupBy: 'month' }), 10],
+    'stats by district, governorate + year': [
+      () => timelines.stats({ groupBy: 'region', region: pick(governorates), ...year() }),
+      Math.ceil(queries / 10),
+    ],
+    'stats by actor, year': [() => timelines.stats({ groupBy: 'actor', ...year() }), 10],
   };
   console.log('');
-  for (const [name, query] of Object.entries(cases)) {
-    for (let i = 0; i < 20; i++) await query(); // warm the caches
+  for (const [name, [query, runs]] of Object.entries(cases)) {
+    for (let i = 0; i < Math.min(runs, 20); i++) await query(); // warm the caches
     const times: number[] = [];
-    for (let i = 0; i < queries; i++) {
+    for (let i = 0; i < runs; i++) {
       const start = performance.now();
       await query();
       times.push(performance.now() - start);
     }
     console.log(
-      `timeline ${name.padEnd(16)} p50 ${percentile(times, 50).toFixed(1)} ms  p95 ${percentile(times, 95).toFixed(1)} ms ` +
-        `(${queries} queries at ${fmt(events)} incidents; goal p95 ≤ 20 ms)`,
+      `${name.padEnd(38)} p50 ${percentile(times, 50).toFixed(1)} ms  p95 ${percentile(times, 95).toFixed(1)} ms ` +
+        `(${runs} queries at ${fmt(events)} incidents${name.startsWith('timeline') ? '; goal p95 ≤ 20 ms' : ''})`,
     );
   }
 }
@@ -155,7 +186,10 @@ async function lag(url: string, pool: pg.Pool): Promise<void> {
 
 const fmt = (value: number) => Math.round(value).toLocaleString('en');
 
-withScratchDatabase('bench_timelines', bench).catch((error) => {
+(async () => {
+  await withScratchDatabase('bench_timelines', bench);
+  await withScratchDatabase('bench_timelines_follow_ups', benchFollowUps);
+})().catch((error) => {
   console.error(error);
   process.exit(1);
 });

@@ -74,3 +74,30 @@ export function recordedIncident(id: string, i: number): { type: string; data: I
     },
   };
 }
+
+/**
+ * What usually follows a recording: every incident gets a second source, one in two is then
+ * verified and one in four has its fatalities revised (2.75 events per incident on average).
+ * The follow-ups come later in the log, as they do in practice.
+ */
+export async function seedFollowUps(pool: pg.Pool): Promise<void> {
+  const source = `md5('source' || stream_id)::uuid`;
+  await pool.query(
+    `INSERT INTO events (stream_id, stream_version, type, data, metadata)
+     SELECT stream_id, 2, 'incident.source_attached',
+            jsonb_build_object('source', jsonb_build_object('id', ${source}, 'outlet', 'Syrian Observatory for Human Rights',
+                                                            'language', 'en', 'access', 'relayed')),
+            '{"actor": "bench"}'::jsonb
+     FROM events WHERE stream_version = 1 ORDER BY global_position`,
+  );
+  await pool.query(
+    `INSERT INTO events (stream_id, stream_version, type, data, metadata)
+     SELECT stream_id, 3,
+            CASE WHEN global_position % 2 = 0 THEN 'incident.verified' ELSE 'incident.fatalities_revised' END,
+            CASE WHEN global_position % 2 = 0 THEN jsonb_build_object('sourceIds', jsonb_build_array(${source}))
+                 ELSE jsonb_build_object('fatalities', jsonb_build_object('low', 1, 'best', 2, 'high', 3), 'reason', 'a later count') END,
+            '{"actor": "bench"}'::jsonb
+     FROM events WHERE stream_version = 1 AND global_position % 4 IN (0, 1, 2)
+     ORDER BY global_position`,
+  );
+}

@@ -20,6 +20,14 @@ export function dataSourceOptions(target: DatabaseTarget): DataSourceOptions {
   };
 }
 
+/**
+ * Whether a pool reaches the embedded database: its pool holds one connection, since the
+ * embedded database is a single session (and its socket does not carry COPY).
+ */
+export function isEmbeddedPool(pool: Pool): boolean {
+  return pool.options.max === 1;
+}
+
 /** A connected data source (migrations not yet run). */
 export async function openDataSource(target: DatabaseTarget): Promise<DataSource> {
   const dataSource = await new DataSource(dataSourceOptions(target)).initialize();

@@ -40,6 +40,26 @@ export interface ReadAllResult {
 
 export type Queryable = Pick<Pool | PoolClient, 'query'>;
 
+/**
+ * A fixed cut of the log, for reading it in another order than the global one (a rebuild reads
+ * it stream by stream): the events of every transaction below `before`, which had all ended when
+ * the cut was taken, so no event can join the cut later. `checkpoint` is its last event in the
+ * safe order: readAll after it returns exactly the events the cut left out.
+ */
+export interface LogCut {
+  before: string;
+  checkpoint: Checkpoint;
+  /** How many events the cut holds, and when its last event (in the safe order) was recorded. */
+  events: number;
+  lastRecordedAt?: Date;
+}
+
+/** Where a stream-by-stream read has got to: the last event read. */
+export interface StreamCursor {
+  streamId: string;
+  streamVersion: number;
+}
+
 const UNIQUE_VIOLATION = '23505';
 const COLUMNS = `global_position, stream_id, stream_version, type, schema_version, data, metadata,
   recorded_at, transaction_id::text AS transaction_id`;
@@ -218,6 +238,57 @@ export class EventStore {
     });
     const events = rows.map((row) => this.toRecordedEvent(row));
     return { events, checkpoint: events.length ? checkpointOf(events[events.length - 1]) : after };
+  }
+
+  /** Cuts the log where readAll would stop now (see LogCut). */
+  async cut(): Promise<LogCut> {
+    const { rows } = await this.db.query(
+      `WITH cut AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS before)
+       SELECT cut.before::text AS before, last.transaction_id::text AS transaction_id, last.global_position,
+              last.recorded_at, (SELECT count(*) FROM events WHERE transaction_id < cut.before) AS events
+       FROM cut LEFT JOIN LATERAL (
+         SELECT transaction_id, global_position, recorded_at FROM events WHERE transaction_id < cut.before
+         ORDER BY transaction_id DESC, global_position DESC LIMIT 1) last ON true`,
+    );
+    const row = rows[0];
+    return {
+      before: row.before,
+      checkpoint: row.transaction_id ? { transactionId: row.transaction_id, position: Number(row.global_position) } : LOG_START,
+      events: Number(row.events),
+      lastRecordedAt: row.recorded_at ?? undefined,
+    };
+  }
+
+  /**
+   * The cut's events of the streams whose id starts with `prefix`, stream by stream (in the
+   * order of their ids) and each stream in version order, from just after `after`.
+   */
+  async readCutByStream(cut: LogCut, options: { prefix: string; after?: StreamCursor; limit: number }): Promise<RecordedEvent[]> {
+    const after = options.after ?? { streamId: options.prefix, streamVersion: 0 };
+    const { rows } = await this.db.query({
+      name: 'event-store.read-cut-by-stream',
+      text: `SELECT ${COLUMNS} FROM events
+             WHERE (stream_id, stream_version) > ($1, $2) AND starts_with(stream_id, $3) AND transaction_id < $4::xid8
+             ORDER BY stream_id, stream_version LIMIT $5`,
+      values: [after.streamId, after.streamVersion, options.prefix, cut.before, options.limit],
+    });
+    return rows.map((row) => this.toRecordedEvent(row));
+  }
+
+  /**
+   * Each stream's events before the version given for it, stream by stream, each in version
+   * order: what a projection needs, besides a batch, to fold the streams the batch touches.
+   */
+  async readStreamsBefore(bounds: readonly StreamCursor[]): Promise<RecordedEvent[]> {
+    if (bounds.length === 0) return [];
+    const { rows } = await this.db.query({
+      name: 'event-store.read-streams-before',
+      text: `SELECT ${COLUMNS} FROM events JOIN unnest($1::text[], $2::int[]) AS bound(stream_id, version) USING (stream_id)
+             WHERE stream_version < bound.version
+             ORDER BY stream_id, stream_version`,
+      values: [bounds.map((bound) => bound.streamId), bounds.map((bound) => bound.streamVersion)],
+    });
+    return rows.map((row) => this.toRecordedEvent(row));
   }
 
   async streamVersion(streamId: string): Promise<number> {

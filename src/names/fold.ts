@@ -91,19 +91,7 @@ export function nameKeys(name: string): NameKeys {
 }
 
 export function foldName(name: string): string {
-  const text = name
-    .normalize('NFKC')
-    .replace(INVISIBLES, '')
-    .replace(TASHKEEL, '')
-    .replace(TATWEEL, '')
-    .replace(ARABIC_LETTER, (letter) => ARABIC_LETTERS[letter]!)
-    .replace(ARABIC_DIGIT, toAsciiDigit)
-    // Accents go with the marks NFD splits off; ı and ł have no decomposition.
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/ı/g, 'i')
-    .replace(/ł/g, 'l')
+  const text = foldLetters(name)
     // Apostrophes and ayn/hamza marks join a word ("Da'ar", "Dar‘a"); other punctuation splits.
     .replace(/['’‘`ʿʾʼ]/g, '')
     // "sub-district" and "sub district" are one designator written in two.
@@ -113,6 +101,29 @@ export function foldName(name: string): string {
   const meaningful = tokens.filter((token) => !isDesignator(token));
   // A name made only of designators ("The Tribe") keeps them rather than fold to nothing.
   return (meaningful.length > 0 ? meaningful : tokens).join(' ');
+}
+
+const ASCII = /^[\x00-\x7F]*$/;
+
+/** Letters folded one by one: marks, invisibles and letter variants away, lower case. */
+function foldLetters(name: string): string {
+  // Plain ASCII (most Latin names and titles) has nothing for the passes below to change.
+  if (ASCII.test(name)) return name.toLowerCase();
+  return (
+    name
+      .normalize('NFKC')
+      .replace(INVISIBLES, '')
+      .replace(TASHKEEL, '')
+      .replace(TATWEEL, '')
+      .replace(ARABIC_LETTER, (letter) => ARABIC_LETTERS[letter]!)
+      .replace(ARABIC_DIGIT, toAsciiDigit)
+      // Accents go with the marks NFD splits off; ı and ł have no decomposition.
+      .normalize('NFD')
+      .replace(/\p{M}/gu, '')
+      .toLowerCase()
+      .replace(/ı/g, 'i')
+      .replace(/ł/g, 'l')
+  );
 }
 
 function foldToken(token: string): string[] {

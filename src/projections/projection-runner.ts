@@ -66,10 +66,10 @@ export class ProjectionRunner {
 
   /** Applies the batch; on a failure, as many events as apply, one at a time. Returns how many did. */
   private async applyBatch(client: PoolClient, events: readonly RecordedEvent[]): Promise<number> {
-    const tables = this.options.tables ?? liveTables(this.projection);
+    const target = { db: client, store: this.store.on(client), tables: this.options.tables ?? liveTables(this.projection) };
     await client.query('SAVEPOINT projection_batch');
     try {
-      await this.projection.apply(client, events, tables);
+      await this.projection.apply(events, target);
       return events.length;
     } catch (error) {
       if (isTransient(error)) throw error;
@@ -77,7 +77,7 @@ export class ProjectionRunner {
     }
     for (const [index, event] of events.entries()) {
       try {
-        await this.projection.apply(client, [event], tables);
+        await this.projection.apply([event], target);
         await client.query('RELEASE SAVEPOINT projection_batch');
         await client.query('SAVEPOINT projection_batch');
       } catch (error) {

@@ -1,4 +1,4 @@
-import type { Queryable, RecordedEvent } from '../event-store/index.js';
+import type { EventStore, Queryable, RecordedEvent } from '../event-store/index.js';
 
 /**
  * A named read model kept from the global log. `apply` writes the effect of a batch of events,
@@ -13,7 +13,15 @@ export interface Projection {
   readonly name: string;
   /** The tables the projection owns, by logical name: rebuilt and swapped together. */
   readonly tables: readonly string[];
-  apply(db: Queryable, events: readonly RecordedEvent[], tables: TableNames): Promise<void>;
+  apply(events: readonly RecordedEvent[], target: ProjectionTarget): Promise<void>;
+}
+
+/** Where a batch is applied: the transaction's connection, the store on it, and the tables. */
+export interface ProjectionTarget {
+  db: Queryable;
+  /** The event store on the same connection, for reads a projection needs besides the batch. */
+  store: EventStore;
+  tables: TableNames;
 }
 
 export type TableNames = Readonly<Record<string, string>>;

@@ -11,6 +11,8 @@ import { describeOnServer, openTestDatabase, type TestDatabase } from '../suppor
 import { audited, createAuditTable } from './support/audited.js';
 import { correction, correctionsOf, recorded, streamOf } from './support/incidents.js';
 import {
+  allRunning,
+  PROJECTION_NAMES,
   checkpoints,
   foldIncidentStreams,
   incidentsPresent,
@@ -184,17 +186,14 @@ describeOnServer('the projections while 16 writers record and correct 5,000 inci
       `SELECT count(*)::int AS total, count(*) FILTER (WHERE stream_id LIKE 'incident-%')::int AS incident_events FROM events`,
     );
     expect(events[0]).toEqual({ total: committedEvents, incident_events: committedEvents });
-    expect(await checkpoints(db.pool)).toEqual({
-      'incident-summaries': { eventsHandled: committedEvents, state: 'running' },
-      timeline: { eventsHandled: committedEvents, state: 'running' },
-    });
+    expect(await checkpoints(db.pool)).toEqual(allRunning(committedEvents));
     const { rows: audit } = await db.pool.query(
       `SELECT projection, count(*)::int AS applications, count(DISTINCT global_position)::int AS events,
               count(*) FILTER (WHERE global_position NOT IN (SELECT global_position FROM events))::int AS unknown
        FROM projection_audit GROUP BY projection ORDER BY projection`,
     );
     expect(audit).toEqual(
-      ['incident-summaries', 'timeline'].map((projection) => ({
+      [...PROJECTION_NAMES].sort().map((projection) => ({
         projection,
         applications: committedEvents,
         events: committedEvents,
@@ -253,10 +252,7 @@ describeOnServer('a correction from a transaction that began before the incident
   });
 
   it('keeps the projections running, with the incident in its corrected state', async () => {
-    expect(await checkpoints(own.pool)).toEqual({
-      'incident-summaries': { eventsHandled: 3, state: 'running' },
-      timeline: { eventsHandled: 3, state: 'running' },
-    });
+    expect(await checkpoints(own.pool)).toEqual(allRunning(3));
     expect(await readModelDiscrepancies(own.pool, await foldIncidentStreams(own.pool))).toEqual([]);
   });
 });

@@ -20,6 +20,8 @@ const ORDER: Record<string, string> = {
   incident_summaries: 'incident_id',
   timeline_entries: 'incident_id',
   timeline_actors: 'incident_id, role, actor_id, name',
+  timeline_counts: 'month, month_to, country_code, admin1, admin2, category, status',
+  timeline_actor_counts: 'actor_id, month, month_to, category, status',
 };
 
 /** A checksum of a table's rows, in a fixed order: equal checksums, equal tables. */
@@ -44,7 +46,7 @@ describe('npm run cli -- projections rebuild', () => {
     async (name, projection) => {
       await caughtUp([name]);
       const live = await Promise.all(projection.tables.map(checksum));
-      expect(live[0]!.rows).toBe(8);
+      expect(live[0]!.rows).toBeGreaterThan(0);
 
       const result = await rebuildProjection(t.db.pool, new EventStore(t.db.pool), projection);
 

@@ -1,58 +1,29 @@
-import type { Queryable, RecordedEvent } from '../../event-store/index.js';
 import { CATEGORY_TAXONOMY } from '../../incidents/domain/index.js';
 import { foldName } from '../../names/fold.js';
-import type { Projection, TableNames } from '../../projections/projection.js';
-import { foldBatch, type FoldedIncident } from './incident-batch.js';
+import { streamProjection } from '../../projections/stream-projection.js';
+import { incidentStreams, type FoldedIncident } from './incident-fold.js';
 
 /**
  * One timeline entry per incident, with the columns the timeline queries filter and sort on, and
- * one involvement row per actor and role (`timeline_actors`).
+ * one involvement row per actor and role (`timeline_actors`), as the incident's actors now stand.
  */
-export const timelineProjection: Projection = {
+export const timelineProjection = streamProjection<FoldedIncident>({
   name: 'timeline',
   tables: ['timeline_entries', 'timeline_actors'],
-
-  async apply(db: Queryable, events: readonly RecordedEvent[], tables: TableNames): Promise<void> {
-    const entries = tables.timeline_entries!;
-    const actors = tables.timeline_actors!;
-    const incidents = await foldBatch(db, entries, events);
-    if (incidents.length === 0) return;
-    await db.query(
-      `INSERT INTO ${entries}
-       SELECT * FROM jsonb_populate_recordset(null::${entries}, $1::jsonb)
-       ON CONFLICT (incident_id) DO UPDATE SET
-         occurred_from = excluded.occurred_from, occurred_to = excluded.occurred_to,
-         date_precision = excluded.date_precision, category = excluded.category,
-         acled_disorder_type = excluded.acled_disorder_type, acled_event_type = excluded.acled_event_type,
-         acled_sub_event_type = excluded.acled_sub_event_type, cameo_code = excluded.cameo_code,
-         country_code = excluded.country_code, admin1 = excluded.admin1, admin2 = excluded.admin2,
-         admin3 = excluded.admin3, place_name = excluded.place_name, place_precision = excluded.place_precision,
-         latitude = excluded.latitude, longitude = excluded.longitude, actors = excluded.actors,
-         fatalities_low = excluded.fatalities_low, fatalities_best = excluded.fatalities_best,
-         fatalities_high = excluded.fatalities_high, status = excluded.status, title = excluded.title,
-         title_language = excluded.title_language, search = excluded.search, version = excluded.version,
-         last_changed_at = excluded.last_changed_at, last_position = excluded.last_position, state = excluded.state`,
-      [JSON.stringify(incidents.map(entryRow))],
-    );
-    // Involvement follows the incident's actors as they now stand: rewritten whole.
-    await db.query(`DELETE FROM ${actors} WHERE incident_id = ANY($1::uuid[])`, [incidents.map((incident) => incident.id)]);
-    const involvement = incidents.flatMap(({ id, state, position }) =>
-      state.actors.map((actor) => ({
-        incident_id: id,
-        actor_id: actor.actorId ?? null,
-        name: actor.name ?? null,
-        role: actor.role,
-        occurred_from: state.occurred.from,
-        position,
-      })),
-    );
-    if (involvement.length > 0) {
-      await db.query(`INSERT INTO ${actors} SELECT * FROM jsonb_populate_recordset(null::${actors}, $1::jsonb)`, [
-        JSON.stringify(involvement),
-      ]);
-    }
-  },
-};
+  ...incidentStreams,
+  rowsBy: { keyColumn: 'incident_id' },
+  rows: (incident) => ({
+    timeline_entries: [entryRow(incident)],
+    timeline_actors: incident.state.actors.map((actor) => ({
+      incident_id: incident.id,
+      actor_id: actor.actorId ?? null,
+      name: actor.name ?? null,
+      role: actor.role,
+      occurred_from: incident.state.occurred.from,
+      position: incident.position,
+    })),
+  }),
+});
 
 function entryRow({ id, state, version, position, lastPosition, recordedAt, lastChangedAt }: FoldedIncident) {
   const { acled, cameo } = CATEGORY_TAXONOMY[state.category];
@@ -88,7 +59,6 @@ function entryRow({ id, state, version, position, lastPosition, recordedAt, last
     recorded_at: recordedAt,
     last_changed_at: lastChangedAt,
     last_position: lastPosition,
-    state,
   };
 }
 

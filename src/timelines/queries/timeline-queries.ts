@@ -9,6 +9,7 @@ import type { ActorIdentity, Fatalities, Place } from '../../incidents/domain/in
 import { Gazetteer } from '../../places/gazetteer.js';
 import { Projections } from '../../projections/projections.module.js';
 import type { StatsGroup, TimelineFilterDto } from '../http/timeline-query.dto.js';
+import { statsQuery } from './stats-query.js';
 import { timelineWhere, type TimelineFilter } from './timeline-filter.js';
 
 export interface TimelineEntry {
@@ -90,8 +91,7 @@ export class TimelineQueries {
     const groupBy = query.groupBy ?? 'month';
     const filter = await this.filter(query);
     const params: unknown[] = [];
-    const where = timelineWhere(filter, params);
-    const { rows } = await this.db.query(statsQuery(groupBy, where, filter), params);
+    const { rows } = await this.db.query(statsQuery(groupBy, filter, params), params);
     return {
       groupBy,
       buckets: rows.map((row) =>
@@ -137,33 +137,6 @@ export class TimelineQueries {
     );
     if (rows.length === 0) throw new ActorNotFoundProblem(actorId);
     return rows.map((row) => row.actor_id);
-  }
-}
-
-function statsQuery(groupBy: StatsGroup, where: string, filter: TimelineFilter): string {
-  const totals = `count(DISTINCT e.incident_id) AS incidents, coalesce(sum(e.fatalities_best), 0) AS fatalities`;
-  switch (groupBy) {
-    case 'month':
-      return `SELECT to_char(e.occurred_from, 'YYYY-MM') AS key, ${totals}
-              FROM timeline_entries e WHERE ${where} GROUP BY 1 ORDER BY 1`;
-    case 'category':
-      return `SELECT e.category AS key, ${totals} FROM timeline_entries e WHERE ${where} GROUP BY 1 ORDER BY 2 DESC, 1`;
-    case 'region': {
-      // One level below the region asked for: governorates of a country, districts of a governorate.
-      const level = Math.min((filter.region?.level ?? 0) + 1, 3);
-      const column = ['country_code', 'admin1', 'admin2', 'admin3'][level];
-      return `SELECT e.${column} AS key, p.name_en AS label, ${totals}
-              FROM timeline_entries e LEFT JOIN places p ON p.pcode = e.${column}
-              WHERE ${where} GROUP BY 1, 2 ORDER BY 3 DESC, 1`;
-    }
-    case 'actor':
-      // Each incident counts once per actor, whatever its roles; merged actors count as their survivor.
-      return `SELECT pairs.survivor_id::text AS key, x.display_name AS label, ${totals}
-              FROM (SELECT DISTINCT s.survivor_id, a.incident_id
-                    FROM timeline_actors a JOIN actor_survivors s ON s.actor_id = a.actor_id) AS pairs
-              JOIN timeline_entries e ON e.incident_id = pairs.incident_id
-              JOIN actors x ON x.id = pairs.survivor_id
-              WHERE ${where} GROUP BY 1, 2 ORDER BY 3 DESC, 2`;
   }
 }
 

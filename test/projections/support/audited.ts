@@ -13,9 +13,9 @@ export async function createAuditTable(db: Queryable): Promise<void> {
 export function audited(projection: Projection, appliedBy: string): Projection {
   return {
     ...projection,
-    async apply(db, events, tables) {
-      await projection.apply(db, events, tables);
-      await db.query(`INSERT INTO projection_audit SELECT $1, unnest($2::bigint[]), $3`, [
+    async apply(events, target) {
+      await projection.apply(events, target);
+      await target.db.query(`INSERT INTO projection_audit SELECT $1, unnest($2::bigint[]), $3`, [
         projection.name,
         events.map((event) => event.globalPosition),
         appliedBy,

@@ -41,8 +41,8 @@ export async function foldIncidentStreams(db: Queryable): Promise<Map<string, Ex
 
 /**
  * Every way the read models differ from `expected`: a missing, extra or stale incident in
- * incident_summaries or timeline_entries, or involvement rows in timeline_actors that are not
- * exactly the final state's actors. Empty when they hold each incident exactly once, as it stands.
+ * incident_summaries or timeline_entries, involvement rows in timeline_actors that are not
+ * exactly the final state's actors, or counts that do not add up to the incidents. Empty when they hold each incident exactly once, as it stands.
  */
 export async function readModelDiscrepancies(db: Queryable, expected: Map<string, ExpectedIncident>): Promise<string[]> {
   const found: string[] = [];
@@ -84,9 +84,27 @@ export async function readModelDiscrepancies(db: Queryable, expected: Map<string
   }
   compare('timeline_actors', new Map([...actorsOf].map(([id, actors]) => [id, { actors: actors.sort() }])), ['actors']);
 
+  // The counts: every incident once, and once more for each registry actor it names.
+  const counts = await db.query(
+    `SELECT (SELECT coalesce(sum(incidents), 0)::int FROM timeline_counts) AS incidents,
+            (SELECT coalesce(sum(incidents), 0)::int FROM timeline_actor_counts) AS actor_incidents`,
+  );
+  const actorIncidents = [...expected.values()].reduce(
+    (sum, incident) => sum + new Set(incident.actors.map((actor) => actor.split('|')[1]).filter(Boolean)).size,
+    0,
+  );
+  if (counts.rows[0].incidents !== expected.size) found.push(`timeline_counts: ${counts.rows[0].incidents} incidents, expected ${expected.size}`);
+  if (counts.rows[0].actor_incidents !== actorIncidents) {
+    found.push(`timeline_actor_counts: ${counts.rows[0].actor_incidents} incidents by actor, expected ${actorIncidents}`);
+  }
+
   // Thousands of lines help no one: the first few say what went wrong.
   return found.length > 20 ? [...found.slice(0, 20), `... and ${found.length - 20} more`] : found;
 }
+
+/** Every projection's checkpoint as expected after `eventsHandled` events, all running. */
+export const allRunning = (eventsHandled: number) =>
+  Object.fromEntries(PROJECTION_NAMES.map((name) => [name, { eventsHandled, state: 'running' }]));
 
 /** Which of `ids` any read model holds a row of. */
 export async function incidentsPresent(db: Queryable, ids: readonly string[]): Promise<string[]> {

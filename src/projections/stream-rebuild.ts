@@ -1,0 +1,134 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Pool, PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { isEmbeddedPool } from '../database/data-source.js';
+import type { EventStore, LogCut, RecordedEvent } from '../event-store/index.js';
+import type { TableNames } from './projection.js';
+import { addRows, insertRows, RowSums, type Row, type StreamProjection } from './stream-projection.js';
+
+/** Events read per round trip: large enough that a round trip costs little beside the rows. */
+const CHUNK = 5000;
+
+export interface LoadedCut {
+  cut: LogCut;
+  streams: number;
+}
+
+/**
+ * Fills a stream projection's fresh (empty) tables from a cut of the log, read stream by stream:
+ * each stream is folded in memory and its rows written once, with COPY (INSERT on the embedded
+ * database); counts are added up in memory and written at the end. The next chunk is read
+ * on a second connection while this one is written, so the database reads and writes while this
+ * process folds. Each COPY commits by itself: a long transaction would hold back every reader of
+ * the log in the cluster (see checkpoint.ts), and a rebuild that dies leaves only fresh tables,
+ * which the next rebuild drops.
+ *
+ * Returns the cut; the caller goes on from its checkpoint in the log's order.
+ */
+export async function loadCutByStream(
+  pool: Pool,
+  store: EventStore,
+  projection: StreamProjection,
+  tables: TableNames,
+  options: { chunk?: number; onProgress?: (events: number) => void } = {},
+): Promise<LoadedCut> {
+  const chunk = options.chunk ?? CHUNK;
+  const embedded = isEmbeddedPool(pool);
+  const writer = await pool.connect();
+  // The embedded database is a single session: reads and writes queue on its one connection.
+  const reader: PoolClient = embedded ? writer : await pool.connect();
+  try {
+    const cut = await store.on(reader).cut();
+    // Where COPY is not to be had, an INSERT per table and chunk, as when following the log.
+    const write = embedded
+      ? (table: string, rows: readonly Row[]) => insertRows(writer, tables[table]!, rows)
+      : await copyStatements(writer, projection, tables);
+    const read = (after?: RecordedEvent) =>
+      store.on(reader).readCutByStream(cut, {
+        prefix: projection.streamPrefix,
+        after: after && { streamId: after.streamId, streamVersion: after.streamVersion },
+        limit: chunk,
+      });
+
+    let streams = 0;
+    let events = 0;
+    let current: { streamId: string; state: unknown } | undefined;
+    // Counts add up over the whole cut, and are written once at its end.
+    const sums = 'sum' in projection.rowsBy ? new RowSums(projection) : undefined;
+    let next = read();
+    for (;;) {
+      const batch = await next;
+      const full = batch.length === chunk;
+      if (full) next = read(batch.at(-1));
+      const rows = new Map<string, Row[]>(projection.tables.map((table) => [table, []]));
+      for (const event of batch) {
+        if (current && current.streamId !== event.streamId) {
+          addRows(rows, projection.rows(current.state));
+          streams++;
+          current = undefined;
+        }
+        current = { streamId: event.streamId, state: evolve(projection, current?.state, event) };
+      }
+      // The stream read last may go on in the next chunk; the last chunk ends it.
+      if (!full && current) {
+        addRows(rows, projection.rows(current.state));
+        streams++;
+      }
+      if (sums) sums.add(Object.fromEntries(rows), 1);
+      else for (const [table, tableRows] of rows) await write(table, tableRows);
+      events += batch.length;
+      options.onProgress?.(events);
+      if (!full) break;
+    }
+    for (const [table, tableRows] of sums?.tables() ?? []) await write(table, tableRows);
+    return { cut, streams };
+  } finally {
+    if (reader !== writer) reader.release();
+    writer.release();
+  }
+}
+
+/** Folds an event, naming it when it cannot be folded: a rebuild stops there, as the runner would. */
+function evolve(projection: StreamProjection, state: unknown, event: RecordedEvent): unknown {
+  try {
+    return projection.evolve(state, event);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`${event.type} at position ${event.globalPosition}: ${message}`, { cause: error });
+  }
+}
+
+/** One COPY per table and chunk, its columns in the table's order. */
+async function copyStatements(client: PoolClient, projection: StreamProjection, tables: TableNames) {
+  const columns = new Map<string, string[]>();
+  for (const table of projection.tables) {
+    const { rows } = await client.query(
+      `SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
+      [tables[table]],
+    );
+    columns.set(table, rows.map((row) => row.attname));
+  }
+  return async (table: string, rows: readonly Row[]): Promise<void> => {
+    if (rows.length === 0) return;
+    const names = columns.get(table)!;
+    let text = '';
+    for (const row of rows) {
+      for (let column = 0; column < names.length; column++) text += (column ? '\t' : '') + copyValue(row[names[column]!]);
+      text += '\n';
+    }
+    const statement = `COPY ${tables[table]} (${names.map((name) => `"${name}"`).join(', ')}) FROM STDIN`;
+    await pipeline(Readable.from([text]), client.query(copyFrom(statement)));
+  };
+}
+
+const COPY_SPECIALS = /[\\\n\r\t]/;
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** A value in COPY's text format: objects become JSON (for jsonb columns), dates ISO 8601. */
+function copyValue(value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  if (typeof value === 'number') return String(value);
+  const text = value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return COPY_SPECIALS.test(text) ? text.replace(/[\\\n\r\t]/g, (character) => COPY_ESCAPES[character]!) : text;
+}

@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { EventStore } from '../../src/event-store/index.js';
+import { ALL_PROJECTIONS } from '../../src/projections/all-projections.js';
+import { ProjectionRunner } from '../../src/projections/projection-runner.js';
+import { rebuildProjection } from '../../src/projections/rebuild.js';
+import { timelineProjection } from '../../src/timelines/projections/timeline.projection.js';
+import { describeOnServer, openTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { appendIncidents, recorded, streamOf } from './support/incidents.js';
+import { foldIncidentStreams, readModelDiscrepancies } from './support/read-models.js';
+
+/**
+ * A rebuild of an incident read model reads the log stream by stream, in chunks, and hands the
+ * rest to the log's order from the cut's checkpoint. Small chunks here, so that streams run
+ * across chunk boundaries.
+ */
+
+let db: TestDatabase;
+let store: EventStore;
+beforeAll(async () => {
+  db = await openTestDatabase();
+  store = new EventStore(db.pool);
+});
+afterAll(() => db.close());
+
+const ORDER: Record<string, string> = {
+  incident_summaries: 'incident_id',
+  timeline_entries: 'incident_id',
+  timeline_actors: 'incident_id, role, actor_id, name',
+  timeline_counts: 'month, month_to, country_code, admin1, admin2, category, status',
+  timeline_actor_counts: 'actor_id, month, month_to, category, status',
+};
+
+async function checksum(table: string): Promise<{ rows: number; md5: string }> {
+  const { rows } = await db.pool.query(
+    `SELECT count(*)::int AS rows, md5(coalesce(string_agg(r::text, '|' ORDER BY ${ORDER[table]}), '')) AS md5 FROM ${table} r`,
+  );
+  return rows[0];
+}
+
+/** The live projections, following the log in its order. */
+async function followTheLog() {
+  for (const projection of ALL_PROJECTIONS) {
+    const runner = new ProjectionRunner(db.pool, store, projection, { batchSize: 5 });
+    await runner.register();
+    while (!(await runner.step()).caughtUp);
+  }
+}
+
+describe('a rebuild read stream by stream', () => {
+  it('writes the same rows as following the log, with streams running across chunks', async () => {
+    // 8 writers at once interleave the incidents' events in the log; n % 3 corrections each.
+    await appendIncidents(store, 1, 40);
+    await store.append(`actor-${randomUUID()}`, 'no_stream', [{ type: 'actor.registered', data: {} }]);
+    await followTheLog();
+    const live = await Promise.all(ALL_PROJECTIONS.flatMap((projection) => projection.tables).map(checksum));
+    expect(live[0]!.rows).toBe(40);
+
+    for (const projection of ALL_PROJECTIONS) await rebuildProjection(db.pool, store, projection, { batchSize: 3 });
+
+    expect(await Promise.all(ALL_PROJECTIONS.flatMap((projection) => projection.tables).map(checksum))).toEqual(live);
+    expect(await readModelDiscrepancies(db.pool, await foldIncidentStreams(db.pool))).toEqual([]);
+  });
+
+  it('stops at an event it cannot fold, naming it, and leaves the live tables as they were', async () => {
+    const before = await checksum('timeline_entries');
+    const id = randomUUID();
+    await store.append(streamOf(id), 'no_stream', [recorded(id, 1), { type: 'incident.teleported', data: {} }]);
+    const { rows } = await db.pool.query(`SELECT global_position FROM events WHERE type = 'incident.teleported'`);
+
+    await expect(rebuildProjection(db.pool, store, timelineProjection, { batchSize: 3 })).rejects.toThrow(
+      `incident.teleported at position ${rows[0].global_position}: unknown incident event type incident.teleported`,
+    );
+
+    expect(await checksum('timeline_entries')).toEqual(before);
+    const { rows: leftovers } = await db.pool.query(
+      `SELECT (SELECT count(*) FROM pg_tables WHERE tablename LIKE '%\\_\\_rebuild')::int AS tables,
+              (SELECT count(*) FROM projection_checkpoints WHERE name LIKE '%\\_\\_rebuild')::int AS checkpoints`,
+    );
+    expect(leftovers[0]).toEqual({ tables: 0, checkpoints: 0 });
+  });
+});
+
+describeOnServer('a rebuild while a transaction is still open', () => {
+  let own: TestDatabase;
+  beforeAll(async () => {
+    own = await openTestDatabase();
+  });
+  afterAll(() => own.close());
+
+  it('leaves to the log order what the transaction and those after it write, and loses none of it', async () => {
+    const ownStore = new EventStore(own.pool);
+    await appendIncidents(ownStore, 1, 10);
+    const late = randomUUID();
+    const after = randomUUID();
+    const open = await own.pool.connect();
+    try {
+      await open.query('BEGIN');
+      await ownStore.on(open).append(streamOf(late), 'no_stream', [recorded(late, 1)]);
+      await ownStore.append(streamOf(after), 'no_stream', [recorded(after, 2)]); // commits first, with a later position
+      const entries = async () =>
+        (await own.pool.query(`SELECT incident_id FROM timeline_entries`)).rows.map((row) => row.incident_id);
+
+      for (const projection of ALL_PROJECTIONS) await rebuildProjection(own.pool, ownStore, projection, { batchSize: 3 });
+      expect(await entries()).toHaveLength(10);
+      expect(await entries()).not.toContain(after);
+
+      await open.query('COMMIT');
+      for (const projection of ALL_PROJECTIONS) {
+        const runner = new ProjectionRunner(own.pool, ownStore, projection);
+        while (!(await runner.step()).caughtUp);
+      }
+      expect(await entries()).toHaveLength(12);
+      expect(await entries()).toEqual(expect.arrayContaining([late, after]));
+      expect(await readModelDiscrepancies(own.pool, await foldIncidentStreams(own.pool))).toEqual([]);
+    } finally {
+      open.release();
+    }
+  });
+});
