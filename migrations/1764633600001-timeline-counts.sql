@@ -29,6 +29,10 @@ CREATE TABLE timeline_actor_counts (
 );
 CREATE UNIQUE INDEX timeline_actor_counts_key ON timeline_actor_counts (actor_id, month, month_to, category, status);
 
+-- The projection starts from the beginning of the log, whatever a checkpoint of that name says.
+DELETE FROM projection_checkpoints WHERE name IN ('timeline-counts', 'timeline-counts__rebuild');
+
 -- migrate:down
+DELETE FROM projection_checkpoints WHERE name IN ('timeline-counts', 'timeline-counts__rebuild');
 DROP TABLE timeline_actor_counts;
 DROP TABLE timeline_counts;

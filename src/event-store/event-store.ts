@@ -60,6 +60,12 @@ export interface StreamCursor {
   streamVersion: number;
 }
 
+/** A stream's events before a version. */
+export interface StreamBound {
+  streamId: string;
+  beforeVersion: number;
+}
+
 const UNIQUE_VIOLATION = '23505';
 const COLUMNS = `global_position, stream_id, stream_version, type, schema_version, data, metadata,
   recorded_at, transaction_id::text AS transaction_id`;
@@ -279,14 +285,14 @@ export class EventStore {
    * Each stream's events before the version given for it, stream by stream, each in version
    * order: what a projection needs, besides a batch, to fold the streams the batch touches.
    */
-  async readStreamsBefore(bounds: readonly StreamCursor[]): Promise<RecordedEvent[]> {
+  async readStreamsBefore(bounds: readonly StreamBound[]): Promise<RecordedEvent[]> {
     if (bounds.length === 0) return [];
     const { rows } = await this.db.query({
       name: 'event-store.read-streams-before',
       text: `SELECT ${COLUMNS} FROM events JOIN unnest($1::text[], $2::int[]) AS bound(stream_id, version) USING (stream_id)
              WHERE stream_version < bound.version
              ORDER BY stream_id, stream_version`,
-      values: [bounds.map((bound) => bound.streamId), bounds.map((bound) => bound.streamVersion)],
+      values: [bounds.map((bound) => bound.streamId), bounds.map((bound) => bound.beforeVersion)],
     });
     return rows.map((row) => this.toRecordedEvent(row));
   }

@@ -35,7 +35,8 @@ interface Index {
  * (stream-rebuild.ts); the runner then goes on from the cut's checkpoint in the log's order.
  *
  * The fresh tables get their primary keys and unique indexes at once (projections upsert on them)
- * and their other indexes once filled: building an index once costs far less than keeping it up row by row.
+ * and their other indexes once loaded, before following the log replaces rows by key: building
+ * an index once costs far less than keeping it up row by row.
  */
 export async function rebuildProjection(
   pool: Pool,
@@ -53,13 +54,14 @@ export async function rebuildProjection(
   try {
     await runner.register();
     let handled = isStreamProjection(projection) ? await loadByStream(pool, store, projection, rebuild, options) : 0;
+    // Following the log replaces rows by key: the indexes serve that from here on.
+    await createIndexes(pool, projection, rebuild);
     for (;;) {
       const step = await runner.step();
       handled += step.handled;
       options.onProgress?.(handled);
       if (step.caughtUp) break;
     }
-    await createIndexes(pool, projection, rebuild);
     handled += await swapIn(pool, projection, rebuild, runner);
     return { events: handled, seconds: (performance.now() - started) / 1000 };
   } catch (error) {

@@ -1,4 +1,4 @@
-import type { Queryable, RecordedEvent, StreamCursor } from '../event-store/index.js';
+import type { Queryable, RecordedEvent, StreamBound } from '../event-store/index.js';
 import type { Projection, ProjectionTarget } from './projection.js';
 
 /** A read-model row: column name → value (scalars, dates, and objects for jsonb columns). */
@@ -53,9 +53,9 @@ async function applyToStreams<State>(
   if (batch.size === 0) return;
   // A batch is a stretch of the log, and a stream's events come in version order: a stream's
   // events in the batch follow one another, and only those before its first one are missing.
-  const missing: StreamCursor[] = [...batch.values()]
+  const missing: StreamBound[] = [...batch.values()]
     .filter((streamEvents) => streamEvents[0]!.streamVersion > 1)
-    .map(([first]) => ({ streamId: first!.streamId, streamVersion: first!.streamVersion }));
+    .map(([first]) => ({ streamId: first!.streamId, beforeVersion: first!.streamVersion }));
   const earlier = groupByStream(await store.readStreamsBefore(missing));
 
   if ('sum' in projection.rowsBy) {
@@ -142,8 +142,21 @@ export class RowSums {
 /** Folds one stream's events, from its first, into its state. */
 export function fold<State>(projection: StreamProjection<State>, events: readonly RecordedEvent[]): State {
   let state: State | undefined;
-  for (const event of events) state = projection.evolve(state, event);
+  for (const event of events) state = evolveNamingEvent(projection, state, event);
   return state!;
+}
+
+/**
+ * One more event, naming it when it cannot be folded: an event before a batch that the code can
+ * no longer fold is then named as the cause, whichever event of the batch the runner stops at.
+ */
+export function evolveNamingEvent<State>(projection: StreamProjection<State>, state: State | undefined, event: RecordedEvent): State {
+  try {
+    return projection.evolve(state, event);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`${event.type} at position ${event.globalPosition}: ${message}`, { cause: error });
+  }
 }
 
 /** Appends a stream's rows to rows gathered by table, refusing a table the projection does not own. */

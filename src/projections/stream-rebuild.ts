@@ -5,7 +5,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { isEmbeddedPool } from '../database/data-source.js';
 import type { EventStore, LogCut, RecordedEvent } from '../event-store/index.js';
 import type { TableNames } from './projection.js';
-import { addRows, insertRows, RowSums, type Row, type StreamProjection } from './stream-projection.js';
+import { addRows, evolveNamingEvent, insertRows, RowSums, type Row, type StreamProjection } from './stream-projection.js';
 
 /** Events read per round trip: large enough that a round trip costs little beside the rows. */
 const CHUNK = 5000;
@@ -36,16 +36,18 @@ export async function loadCutByStream(
   const chunk = options.chunk ?? CHUNK;
   const embedded = isEmbeddedPool(pool);
   const writer = await pool.connect();
-  // The embedded database is a single session: reads and writes queue on its one connection.
-  const reader: PoolClient = embedded ? writer : await pool.connect();
+  let reader: PoolClient | undefined;
+  let next: Promise<RecordedEvent[]> | undefined;
   try {
+    // The embedded database is a single session: reads and writes queue on its one connection.
+    reader = embedded ? writer : await pool.connect();
     const cut = await store.on(reader).cut();
     // Where COPY is not to be had, an INSERT per table and chunk, as when following the log.
     const write = embedded
       ? (table: string, rows: readonly Row[]) => insertRows(writer, tables[table]!, rows)
       : await copyStatements(writer, projection, tables);
     const read = (after?: RecordedEvent) =>
-      store.on(reader).readCutByStream(cut, {
+      store.on(reader!).readCutByStream(cut, {
         prefix: projection.streamPrefix,
         after: after && { streamId: after.streamId, streamVersion: after.streamVersion },
         limit: chunk,
@@ -56,7 +58,7 @@ export async function loadCutByStream(
     let current: { streamId: string; state: unknown } | undefined;
     // Counts add up over the whole cut, and are written once at its end.
     const sums = 'sum' in projection.rowsBy ? new RowSums(projection) : undefined;
-    let next = read();
+    next = read();
     for (;;) {
       const batch = await next;
       const full = batch.length === chunk;
@@ -68,7 +70,7 @@ export async function loadCutByStream(
           streams++;
           current = undefined;
         }
-        current = { streamId: event.streamId, state: evolve(projection, current?.state, event) };
+        current = { streamId: event.streamId, state: evolveNamingEvent(projection, current?.state, event) };
       }
       // The stream read last may go on in the next chunk; the last chunk ends it.
       if (!full && current) {
@@ -84,40 +86,38 @@ export async function loadCutByStream(
     for (const [table, tableRows] of sums?.tables() ?? []) await write(table, tableRows);
     return { cut, streams };
   } finally {
-    if (reader !== writer) reader.release();
+    // A read started ahead may still be running when the rest fails: let it end first.
+    await next?.catch(() => {});
+    if (reader && reader !== writer) reader.release();
     writer.release();
   }
 }
 
-/** Folds an event, naming it when it cannot be folded: a rebuild stops there, as the runner would. */
-function evolve(projection: StreamProjection, state: unknown, event: RecordedEvent): unknown {
-  try {
-    return projection.evolve(state, event);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new Error(`${event.type} at position ${event.globalPosition}: ${message}`, { cause: error });
-  }
-}
-
-/** One COPY per table and chunk, its columns in the table's order. */
+/**
+ * One COPY per table and chunk, its columns in the table's order. Values are written as the
+ * INSERT path's jsonb_populate_recordset would read them: JSON for json and jsonb columns.
+ */
 async function copyStatements(client: PoolClient, projection: StreamProjection, tables: TableNames) {
-  const columns = new Map<string, string[]>();
+  const columns = new Map<string, { name: string; json: boolean }[]>();
   for (const table of projection.tables) {
     const { rows } = await client.query(
-      `SELECT attname FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
+      `SELECT attname AS name, atttypid IN ('json'::regtype, 'jsonb'::regtype) AS json FROM pg_attribute
+       WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
       [tables[table]],
     );
-    columns.set(table, rows.map((row) => row.attname));
+    columns.set(table, rows);
   }
   return async (table: string, rows: readonly Row[]): Promise<void> => {
     if (rows.length === 0) return;
-    const names = columns.get(table)!;
+    const tableColumns = columns.get(table)!;
     let text = '';
     for (const row of rows) {
-      for (let column = 0; column < names.length; column++) text += (column ? '\t' : '') + copyValue(row[names[column]!]);
+      for (const [index, { name, json }] of tableColumns.entries()) {
+        text += (index ? '\t' : '') + copyValue(row[name], json);
+      }
       text += '\n';
     }
-    const statement = `COPY ${tables[table]} (${names.map((name) => `"${name}"`).join(', ')}) FROM STDIN`;
+    const statement = `COPY ${tables[table]} (${tableColumns.map(({ name }) => `"${name}"`).join(', ')}) FROM STDIN`;
     await pipeline(Readable.from([text]), client.query(copyFrom(statement)));
   };
 }
@@ -125,10 +125,16 @@ async function copyStatements(client: PoolClient, projection: StreamProjection, 
 const COPY_SPECIALS = /[\\\n\r\t]/;
 const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
-/** A value in COPY's text format: objects become JSON (for jsonb columns), dates ISO 8601. */
-function copyValue(value: unknown): string {
+/** A value in COPY's text format: JSON for json columns, dates in ISO 8601; no PostgreSQL arrays. */
+function copyValue(value: unknown, json: boolean): string {
   if (value === null || value === undefined) return '\\N';
+  if (json) return escapeCopy(JSON.stringify(value));
   if (typeof value === 'number') return String(value);
+  if (Array.isArray(value)) throw new Error('array columns are not written by COPY: keep lists in jsonb columns');
   const text = value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return escapeCopy(text);
+}
+
+function escapeCopy(text: string): string {
   return COPY_SPECIALS.test(text) ? text.replace(/[\\\n\r\t]/g, (character) => COPY_ESCAPES[character]!) : text;
 }

@@ -71,6 +71,21 @@ describe('/timeline/stats from the counts read model', () => {
     await expectCountsToMatchEntries();
   });
 
+  it('answers every grouping for filters finer than the counts, from the entries', async () => {
+    const finer = [
+      { region: 'SY0902', category: 'assassination' },
+      { region: 'SY090201' },
+      { region: 'SY09', from: '2020-08-03', to: '2020-08-20' },
+      { actor: ACTORS.coalition, from: '2020-01-01' },
+      { q: 'مطشر', status: 'unverified' },
+    ];
+    for (const query of finer) {
+      for (const groupBy of GROUPS) await http().get('/timeline/stats').query({ ...query, groupBy }).expect(200);
+    }
+    const { body } = await http().get('/timeline/stats').query({ groupBy: 'region', region: 'SY09', from: '2020-08-03', to: '2020-08-20' });
+    expect(body.buckets.length).toBeGreaterThan(0);
+  });
+
   it('still does after a correction, a retraction and a merge of two actors named in one incident', async () => {
     await http()
       .post(`/incidents/${INCIDENTS.meeting}/corrections`)

@@ -17,27 +17,10 @@ const REGION_COLUMN = ['country_code', 'admin1', 'admin2', 'admin3'] as const;
 /** Registry actors that others were merged into: their counts are not the sum of their members'. */
 const MERGED_SURVIVORS = `SELECT survivor_id FROM actor_survivors GROUP BY survivor_id HAVING count(*) > 1`;
 
-/** The statistics from the counts read model, or undefined when the filter is finer than it keeps. */
+/** The statistics from the counts read model, or undefined (adding no parameter) when the filter is finer than it keeps. */
 export function statsFromCounts(groupBy: StatsGroup, filter: TimelineFilter, params: unknown[]): string | undefined {
-  if (filter.q || filter.role || filter.actorIds || !wholeMonths(filter)) return undefined;
+  if (!countsCanAnswer(groupBy, filter)) return undefined;
   const totals = `sum(c.incidents) AS incidents, sum(c.fatalities) AS fatalities`;
-  if (groupBy === 'actor') {
-    if (filter.region) return undefined;
-    // An incident naming two actors later merged counts once for the survivor: such survivors
-    // are counted from the entries.
-    const where = countsWhere(filter, params);
-    return `SELECT x.id::text AS key, x.display_name AS label, sum(t.incidents) AS incidents, sum(t.fatalities) AS fatalities
-            FROM (SELECT c.actor_id AS survivor_id, c.incidents, c.fatalities FROM timeline_actor_counts c
-                  WHERE ${where} AND c.actor_id NOT IN (${MERGED_SURVIVORS})
-                    AND EXISTS (SELECT 1 FROM actor_survivors s WHERE s.actor_id = c.actor_id AND s.survivor_id = c.actor_id)
-                  UNION ALL
-                  SELECT merged.key::uuid, merged.incidents, merged.fatalities
-                  FROM (${statsFromEntries('actor', filter, params, true)}) AS merged) AS t
-            JOIN actors x ON x.id = t.survivor_id
-            GROUP BY 1, 2 ORDER BY 3 DESC, 2`;
-  }
-  const level = filter.region?.level;
-  if (filter.region && (level === undefined || level > 2)) return undefined;
   const where = countsWhere(filter, params);
   switch (groupBy) {
     case 'month':
@@ -45,13 +28,34 @@ export function statsFromCounts(groupBy: StatsGroup, filter: TimelineFilter, par
     case 'category':
       return `SELECT c.category AS key, ${totals} FROM timeline_counts c WHERE ${where} GROUP BY 1 ORDER BY 2 DESC, 1`;
     case 'region': {
-      if ((level ?? 0) + 1 > 2) return undefined;
-      const column = REGION_COLUMN[(level ?? 0) + 1];
+      const column = REGION_COLUMN[(filter.region?.level ?? 0) + 1];
       return `SELECT c.${column} AS key, p.name_en AS label, ${totals}
               FROM timeline_counts c LEFT JOIN places p ON p.pcode = c.${column}
               WHERE ${where} GROUP BY 1, 2 ORDER BY 3 DESC, 1`;
     }
+    case 'actor':
+      // An incident naming two actors later merged counts once for the survivor: such survivors
+      // are counted from the entries.
+      return `SELECT x.id::text AS key, x.display_name AS label, sum(t.incidents) AS incidents, sum(t.fatalities) AS fatalities
+              FROM (SELECT c.actor_id AS survivor_id, c.incidents, c.fatalities FROM timeline_actor_counts c
+                    WHERE ${where} AND c.actor_id NOT IN (${MERGED_SURVIVORS})
+                      AND EXISTS (SELECT 1 FROM actor_survivors s WHERE s.actor_id = c.actor_id AND s.survivor_id = c.actor_id)
+                    UNION ALL
+                    SELECT merged.key::uuid, merged.incidents, merged.fatalities
+                    FROM (${statsFromEntries('actor', filter, params, true)}) AS merged) AS t
+              JOIN actors x ON x.id = t.survivor_id
+              GROUP BY 1, 2 ORDER BY 3 DESC, 2`;
   }
+}
+
+/** Whether the counts keep what the filter and grouping ask for. */
+function countsCanAnswer(groupBy: StatsGroup, filter: TimelineFilter): boolean {
+  if (filter.q || filter.role || filter.actorIds || !wholeMonths(filter)) return false;
+  if (!filter.region) return true;
+  const level = filter.region.level;
+  // Actor counts have no region; region counts go down to districts, and group one level below the filter.
+  if (groupBy === 'actor' || level === undefined || level > 2) return false;
+  return groupBy !== 'region' || level + 1 <= 2;
 }
 
 /**
@@ -64,7 +68,7 @@ function countsWhere(filter: TimelineFilter, params: unknown[]): string {
   if (filter.region) conditions.push(`c.${REGION_COLUMN[filter.region.level!]} = ${param(filter.region.pcode)}`);
   if (filter.category) conditions.push(`c.category = ${param(filter.category)}`);
   if (filter.from) conditions.push(`c.month_to >= ${param(filter.from)}::date`);
-  if (filter.to) conditions.push(`c.month <= date_trunc('month', ${param(filter.to)}::date)`);
+  if (filter.to) conditions.push(`c.month <= date_trunc('month', ${param(filter.to)}::date)::date`);
   if (filter.status) conditions.push(`c.status = ${param(filter.status)}`);
   else if (!filter.includeRetracted) conditions.push(`c.status <> 'retracted'`);
   return conditions.length ? conditions.join(' AND ') : 'true';
