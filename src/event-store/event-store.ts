@@ -52,7 +52,12 @@ export interface LogCut {
   /** How many events the cut holds, and when its last event (in the safe order) was recorded. */
   events: number;
   lastRecordedAt?: Date;
+  /** A cut of the log as it was: up to an event, or up to a moment (see cut()). */
+  until?: LogBound;
 }
+
+/** The end of a cut in the past: an event's checkpoint (it and all before it), or a moment. */
+export type LogBound = Checkpoint | Date;
 
 /** Where a stream-by-stream read has got to: the last event read. */
 export interface StreamCursor {
@@ -145,6 +150,15 @@ APPEND_STATEMENTS.set('false/false/false', {
  * names the table's column: a bare `transaction_id` would mean the text output column, sorting
  * '100' before '99' (and sorting every page instead of reading the index in order).
  */
+/** The events of a cut in the past ($1, $2: up to a checkpoint; $3: recorded by a moment; null: no bound). */
+const BOUNDED = `AND ($1::xid8 IS NULL OR (transaction_id, global_position) <= ($1::xid8, $2::bigint))
+  AND ($3::timestamptz IS NULL OR recorded_at <= $3::timestamptz)`;
+
+function boundValues(until?: LogBound): [transactionId: string | null, position: number | null, recordedBy: Date | null] {
+  if (until instanceof Date) return [null, null, until];
+  return [until?.transactionId ?? null, until?.position ?? null, null];
+}
+
 const READ_ALL = `
   SELECT ${COLUMNS} FROM events
   WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
@@ -246,15 +260,22 @@ export class EventStore {
     return { events, checkpoint: events.length ? checkpointOf(events[events.length - 1]) : after };
   }
 
-  /** Cuts the log where readAll would stop now (see LogCut). */
-  async cut(): Promise<LogCut> {
+  /**
+   * Cuts the log where readAll would stop now (see LogCut), or earlier: at an event's
+   * checkpoint, or at a moment (the events recorded by then; an event's recorded time is the
+   * start of the transaction that wrote it).
+   */
+  async cut(until?: LogBound): Promise<LogCut> {
     const { rows } = await this.db.query(
-      `WITH cut AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS before)
+      `WITH cut AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS before),
+       included AS (
+         SELECT transaction_id, global_position, recorded_at FROM events, cut
+         WHERE transaction_id < cut.before ${BOUNDED})
        SELECT cut.before::text AS before, last.transaction_id::text AS transaction_id, last.global_position,
-              last.recorded_at, (SELECT count(*) FROM events WHERE transaction_id < cut.before) AS events
+              last.recorded_at, (SELECT count(*) FROM included) AS events
        FROM cut LEFT JOIN LATERAL (
-         SELECT transaction_id, global_position, recorded_at FROM events WHERE transaction_id < cut.before
-         ORDER BY transaction_id DESC, global_position DESC LIMIT 1) last ON true`,
+         SELECT * FROM included ORDER BY transaction_id DESC, global_position DESC LIMIT 1) last ON true`,
+      boundValues(until),
     );
     const row = rows[0];
     return {
@@ -262,6 +283,7 @@ export class EventStore {
       checkpoint: row.transaction_id ? { transactionId: row.transaction_id, position: Number(row.global_position) } : LOG_START,
       events: Number(row.events),
       lastRecordedAt: row.recorded_at ?? undefined,
+      until,
     };
   }
 
@@ -274,9 +296,9 @@ export class EventStore {
     const { rows } = await this.db.query({
       name: 'event-store.read-cut-by-stream',
       text: `SELECT ${COLUMNS} FROM events
-             WHERE (stream_id, stream_version) > ($1, $2) AND starts_with(stream_id, $3) AND transaction_id < $4::xid8
-             ORDER BY stream_id, stream_version LIMIT $5`,
-      values: [after.streamId, after.streamVersion, options.prefix, cut.before, options.limit],
+             WHERE (stream_id, stream_version) > ($4, $5) AND starts_with(stream_id, $6) AND transaction_id < $7::xid8 ${BOUNDED}
+             ORDER BY stream_id, stream_version LIMIT $8`,
+      values: [...boundValues(cut.until), after.streamId, after.streamVersion, options.prefix, cut.before, options.limit],
     });
     return rows.map((row) => this.toRecordedEvent(row));
   }
@@ -295,6 +317,12 @@ export class EventStore {
       values: [bounds.map((bound) => bound.streamId), bounds.map((bound) => bound.beforeVersion)],
     });
     return rows.map((row) => this.toRecordedEvent(row));
+  }
+
+  /** The checkpoint of the event at a global position, if there is one. */
+  async checkpointAt(position: number): Promise<Checkpoint | undefined> {
+    const { rows } = await this.db.query('SELECT transaction_id::text FROM events WHERE global_position = $1', [position]);
+    return rows[0] ? { transactionId: rows[0].transaction_id, position } : undefined;
   }
 
   async streamVersion(streamId: string): Promise<number> {

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import type { DataSource } from 'typeorm';
+import { progressLine } from '../common/progress.js';
 import { poolOf } from '../database/data-source.js';
 import { EventStore } from '../event-store/index.js';
 import { ALL_PROJECTIONS, projectionNamed } from './all-projections.js';
@@ -53,17 +54,4 @@ export function projectionsCommand(withDatabase: WithDatabase): Command {
       }),
     );
   return command;
-}
-
-/** A progress bar on stderr, redrawn at most ten times a second. */
-function progressLine(total: number): (handled: number) => void {
-  let drawn = 0;
-  return (handled) => {
-    const now = Date.now();
-    if (now - drawn < 100 && handled < total) return;
-    drawn = now;
-    const share = total ? Math.min(1, handled / total) : 1;
-    const bar = '#'.repeat(Math.round(share * 30)).padEnd(30, '.');
-    process.stderr.write(`\r[${bar}] ${handled} / ${total} events`);
-  };
 }

@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { isEmbeddedPool } from '../database/data-source.js';
-import type { EventStore, LogCut, RecordedEvent } from '../event-store/index.js';
+import type { EventStore, LogBound, LogCut, RecordedEvent } from '../event-store/index.js';
 import type { TableNames } from './projection.js';
 import { addRows, evolveNamingEvent, insertRows, RowSums, type Row, type StreamProjection } from './stream-projection.js';
 
@@ -24,14 +24,15 @@ export interface LoadedCut {
  * the log in the cluster (see checkpoint.ts), and a rebuild that dies leaves only fresh tables,
  * which the next rebuild drops.
  *
- * Returns the cut; the caller goes on from its checkpoint in the log's order.
+ * Returns the cut; the caller goes on from its checkpoint in the log's order (unless the cut was
+ * taken `until` a point in the past, to see the read models as they were then).
  */
 export async function loadCutByStream(
   pool: Pool,
   store: EventStore,
   projection: StreamProjection,
   tables: TableNames,
-  options: { chunk?: number; onProgress?: (events: number) => void } = {},
+  options: { chunk?: number; until?: LogBound; onProgress?: (events: number) => void } = {},
 ): Promise<LoadedCut> {
   const chunk = options.chunk ?? CHUNK;
   const embedded = isEmbeddedPool(pool);
@@ -41,7 +42,7 @@ export async function loadCutByStream(
   try {
     // The embedded database is a single session: reads and writes queue on its one connection.
     reader = embedded ? writer : await pool.connect();
-    const cut = await store.on(reader).cut();
+    const cut = await store.on(reader).cut(options.until);
     // Where COPY is not to be had, an INSERT per table and chunk, as when following the log.
     const write = embedded
       ? (table: string, rows: readonly Row[]) => insertRows(writer, tables[table]!, rows)
