@@ -87,7 +87,7 @@ async function rebuilds(pool: pg.Pool): Promise<void> {
 async function queryLatency(dataSource: DataSource, actorIds: string[]): Promise<void> {
   const pool = poolOf(dataSource);
   const ready = { waitFor: async () => true } as unknown as Projections;
-  const timelines = new TimelineQueries(dataSource, new Gazetteer(pool), ready);
+  const timelines = new TimelineQueries(dataSource, new Gazetteer(pool), ready, new EventStore(pool));
   const { rows } = await pool.query(`SELECT pcode FROM places WHERE country_code = 'SY' AND level IN (1, 2)`);
   const regions = rows.map((row) => row.pcode as string);
   const month = () => {

@@ -32,11 +32,17 @@ export async function loadCutByStream(
   store: EventStore,
   projection: StreamProjection,
   tables: TableNames,
-  options: { chunk?: number; until?: LogBound; onProgress?: (events: number) => void } = {},
+  options: {
+    chunk?: number;
+    until?: LogBound;
+    onProgress?: (events: number) => void;
+    /** Write on this connection (one whose session holds the tables), not one from the pool. */
+    writer?: PoolClient;
+  } = {},
 ): Promise<LoadedCut> {
   const chunk = options.chunk ?? CHUNK;
   const embedded = isEmbeddedPool(pool);
-  const writer = await pool.connect();
+  const writer = options.writer ?? (await pool.connect());
   let reader: PoolClient | undefined;
   let next: Promise<RecordedEvent[]> | undefined;
   try {
@@ -90,7 +96,7 @@ export async function loadCutByStream(
     // A read started ahead may still be running when the rest fails: let it end first.
     await next?.catch(() => {});
     if (reader && reader !== writer) reader.release();
-    writer.release();
+    if (writer !== options.writer) writer.release();
   }
 }
 

@@ -118,3 +118,34 @@ describe('bad timeline requests', () => {
     expect((await http().get('/regions/IQ08/timeline').expect(200)).body).toEqual({ entries: [] });
   });
 });
+
+describe('the timeline as it was known at a moment (asOf)', () => {
+  it('replays only the events recorded by then: an earlier title, and no incident recorded later', async () => {
+    const marker = randomUUID();
+    const first = await record(`Before ${marker}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const asOf = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await http()
+      .post(`/incidents/${first.id}/corrections`)
+      .send({ changes: { title: { text: `Corrected ${marker}`, language: 'en' } }, reason: 'A later report.' })
+      .expect(200);
+    const second = await record(`After ${marker}`);
+    const titles = async (query: Record<string, string | number>) =>
+      (await http().get('/timeline').query({ q: marker, ...query }).expect(200)).body.entries.map(
+        (entry: { title: { text: string } }) => entry.title.text,
+      );
+
+    expect(await titles({ asOf })).toEqual([`Before ${marker}`]);
+    expect(await titles({ minPosition: second.position })).toEqual([`Corrected ${marker}`, `After ${marker}`]);
+    expect(await titles({ asOf: new Date().toISOString() })).toEqual([`Corrected ${marker}`, `After ${marker}`]);
+    expect(await titles({ asOf: '2000-01-01T00:00:00Z' })).toEqual([]);
+    // The live timeline is untouched by the replay.
+    expect(await titles({})).toEqual([`Corrected ${marker}`, `After ${marker}`]);
+  });
+
+  it('refuses a moment that is not an ISO 8601 timestamp, field by field', async () => {
+    const { body } = await http().get('/timeline').query({ asOf: 'yesterday' }).expect(400);
+    expect(JSON.stringify(body)).toContain('asOf');
+  });
+});

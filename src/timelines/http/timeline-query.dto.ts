@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsUUID, Matches } from 'class-validator';
+import { IsBoolean, IsIn, IsISO8601, IsUUID, Matches } from 'class-validator';
 import { AsBoolean, AsNumber } from '../../common/query-params.js';
 import { ACTOR_ROLES, INCIDENT_CATEGORIES, type ActorRole, type IncidentCategory } from '../../incidents/domain/index.js';
 import { IsCalendarDate, IsNotBefore, IsNumberIn, IsOmittable, IsText, MAX } from '../../incidents/http/dto/validators.js';
@@ -77,6 +77,17 @@ export class TimelineQueryDto extends TimelineFilterDto {
   @IsOmittable()
   @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'cursor must be a nextCursor from an earlier page' })
   cursor?: string;
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description:
+      'The timeline as it was known at this moment: events recorded later are ignored. Computed by replaying the log, ' +
+      'so slower than the live timeline; actors resolve through the registry as it is now.',
+    example: '2020-08-10T00:00:00Z',
+  })
+  @IsOmittable()
+  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'asOf must be an ISO 8601 timestamp such as 2020-08-10T00:00:00Z' })
+  asOf?: string;
 }
 
 export const STATS_GROUPS = ['month', 'region', 'category', 'actor'] as const;

@@ -4,11 +4,13 @@ import { ActorNotFoundProblem } from '../../actors/actor-problems.js';
 import { compact } from '../../common/plain-data.js';
 import { ProblemError, RequestValidationError, problemType } from '../../common/problem.js';
 import { poolOf } from '../../database/data-source.js';
-import type { Queryable } from '../../event-store/index.js';
+import { inTransaction } from '../../database/transaction.js';
+import { EventStore, type Queryable } from '../../event-store/index.js';
 import type { ActorIdentity, Fatalities, Place } from '../../incidents/domain/index.js';
 import { Gazetteer } from '../../places/gazetteer.js';
 import { Projections } from '../../projections/projections.module.js';
 import type { StatsGroup, TimelineFilterDto } from '../http/timeline-query.dto.js';
+import { replayTimeline } from './replay-timeline.js';
 import { statsQuery } from './stats-query.js';
 import { timelineWhere, type TimelineFilter } from './timeline-filter.js';
 
@@ -51,15 +53,28 @@ export class TimelineQueries {
   private readonly db: Queryable;
 
   constructor(
-    dataSource: DataSource,
+    private readonly dataSource: DataSource,
     private readonly gazetteer: Gazetteer,
     private readonly projections: Projections,
+    private readonly store: EventStore,
   ) {
     this.db = poolOf(dataSource);
   }
 
-  async timeline(query: TimelineFilterDto & { limit?: number; cursor?: string }): Promise<TimelinePage> {
+  async timeline(query: TimelineFilterDto & { limit?: number; cursor?: string; asOf?: string }): Promise<TimelinePage> {
+    if (query.asOf) {
+      const asOf = new Date(query.asOf);
+      return inTransaction(poolOf(this.dataSource), async (client) => {
+        await replayTimeline(poolOf(this.dataSource), this.store, client, asOf);
+        return this.timelinePage(client, query);
+      });
+    }
     await this.readYourWrites(query.minPosition);
+    return this.timelinePage(this.db, query);
+  }
+
+  /** A page of the timeline from the timeline tables `db` sees (the live ones, or a replay's). */
+  private async timelinePage(db: Queryable, query: TimelineFilterDto & { limit?: number; cursor?: string }): Promise<TimelinePage> {
     const limit = query.limit ?? 50;
     const params: unknown[] = [];
     let where = timelineWhere(await this.filter(query), params);
@@ -67,7 +82,7 @@ export class TimelineQueries {
       const [from, position] = decodeCursor(query.cursor);
       where += ` AND (e.occurred_from, e.position) > ($${params.push(from)}::date, $${params.push(position)})`;
     }
-    const { rows } = await this.db.query(
+    const { rows } = await db.query(
       `SELECT e.incident_id, e.title, e.title_language, e.category, e.acled_disorder_type, e.acled_event_type,
               e.acled_sub_event_type, e.cameo_code, to_char(e.occurred_from, 'YYYY-MM-DD') AS occurred_from,
               to_char(e.occurred_to, 'YYYY-MM-DD') AS occurred_to, e.date_precision, e.place_name, e.country_code,
