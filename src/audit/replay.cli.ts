@@ -36,6 +36,7 @@ export function auditCommand(withDatabase: WithDatabase): Command {
             for (const row of table.notInReplay) console.log(`  ${table.table}: live, not replayed: ${row}`);
           }
         }
+        if (report.heldBack > 0) console.log(`${report.heldBack} committed events were held back by transactions still open, and left out.`);
         if (!report.compared) console.log('Not compared with the live read models: they stand at the end of the log.');
         else console.log(report.differs ? 'The live read models DIFFER from the replay.' : 'The live read models equal the replay.');
         if (report.differs) process.exitCode = 1;

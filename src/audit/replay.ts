@@ -8,6 +8,7 @@ import { loadCutByStream } from '../projections/stream-rebuild.js';
 /** Where a replay writes its read models: a schema of its own, dropped when it is done. */
 const SCHEMA = 'audit_replay';
 const SERIALIZATION_FAILURE = '40001';
+const SETTLE_MS = 30_000;
 
 export interface TableReplay {
   table: string;
@@ -29,6 +30,8 @@ export interface ReplayReport {
   /** Compared with the live read models (a replay of the whole log is; one `until` a point in the past is not). */
   compared: boolean;
   events: number;
+  /** Committed events left out of the comparison: transactions still open held them back. */
+  heldBack: number;
   projections: ProjectionReplay[];
   differs: boolean;
 }
@@ -69,17 +72,22 @@ export async function replayProjections(
     }
     if (options.until) {
       const results = await Promise.all([...scratch].map(([projection, tables]) => summarise(pool, projection, tables, false)));
-      return { compared: false, events, projections: results, differs: false };
+      return { compared: false, events, heldBack: 0, projections: results, differs: false };
     }
     for (const projection of projections) await new ProjectionRunner(pool, store, projection).register();
     // Holding the live checkpoints through one snapshot fails when a live runner moved one after
     // the snapshot was taken: then try again.
+    // A transaction still open anywhere on the server holds back the log's safe order: the
+    // comparison waits (up to SETTLE_MS) for a point where no committed event is held back.
+    const deadline = Date.now() + SETTLE_MS;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await compareAtOnePoint(pool, store, scratch);
+        const report = await compareAtOnePoint(pool, store, scratch, Date.now() < deadline);
+        if (report) return report;
       } catch (error) {
-        if ((error as { code?: string }).code !== SERIALIZATION_FAILURE || attempt === 5) throw error;
+        if ((error as { code?: string }).code !== SERIALIZATION_FAILURE || attempt >= 20) throw error;
       }
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
   } finally {
     await pool.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
@@ -87,10 +95,23 @@ export async function replayProjections(
   }
 }
 
-async function compareAtOnePoint(pool: Pool, store: EventStore, scratch: Map<Projection, TableNames>): Promise<ReplayReport> {
+/** The comparison, or undefined (when `waitForSettled`) if open transactions hold back committed events. */
+async function compareAtOnePoint(
+  pool: Pool,
+  store: EventStore,
+  scratch: Map<Projection, TableNames>,
+  waitForSettled: boolean,
+): Promise<ReplayReport | undefined> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+    const { rows: held } = await client.query(
+      `SELECT count(*)::int AS events FROM events WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot())`,
+    );
+    if (held[0].events > 0 && waitForSettled) {
+      await client.query('ROLLBACK');
+      return undefined;
+    }
     const projections = [...scratch.keys()];
     await client.query('SELECT 1 FROM projection_checkpoints WHERE name = ANY($1) ORDER BY name FOR UPDATE', [
       projections.map((projection) => projection.name),
@@ -110,7 +131,7 @@ async function compareAtOnePoint(pool: Pool, store: EventStore, scratch: Map<Pro
     }
     await client.query('COMMIT');
     const differs = results.some((result) => result.tables.some((table) => table.missingFromLive.length + table.notInReplay.length > 0));
-    return { compared: true, events, projections: results, differs };
+    return { compared: true, events, heldBack: held[0].events, projections: results, differs };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
     throw error;

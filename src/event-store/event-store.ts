@@ -47,7 +47,8 @@ export type Queryable = Pick<Pool | PoolClient, 'query'>;
  * safe order: readAll after it returns exactly the events the cut left out.
  */
 export interface LogCut {
-  before: string;
+  /** Transactions from this one on are left out; null for a cut in the past (see cut()). */
+  before: string | null;
   checkpoint: Checkpoint;
   /** How many events the cut holds, and when its last event (in the safe order) was recorded. */
   events: number;
@@ -264,22 +265,28 @@ export class EventStore {
    * Cuts the log where readAll would stop now (see LogCut), or earlier: at an event's
    * checkpoint, or at a moment (the events recorded by then; an event's recorded time is the
    * start of the transaction that wrote it).
+   *
+   * A cut in the past is not followed by readAll, so it does not stop at the oldest running
+   * transaction: it holds every committed event up to its end that the reader's snapshot sees
+   * (read it in one REPEATABLE READ transaction to see it whole). A transaction that began
+   * before that end and commits later joins it then: the past settles once such transactions
+   * are over.
    */
   async cut(until?: LogBound): Promise<LogCut> {
     const { rows } = await this.db.query(
-      `WITH cut AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS before),
+      `WITH cut AS (SELECT CASE WHEN $4 THEN NULL ELSE pg_snapshot_xmin(pg_current_snapshot()) END AS before),
        included AS (
          SELECT transaction_id, global_position, recorded_at FROM events, cut
-         WHERE transaction_id < cut.before ${BOUNDED})
+         WHERE (cut.before IS NULL OR transaction_id < cut.before) ${BOUNDED})
        SELECT cut.before::text AS before, last.transaction_id::text AS transaction_id, last.global_position,
               last.recorded_at, (SELECT count(*) FROM included) AS events
        FROM cut LEFT JOIN LATERAL (
          SELECT * FROM included ORDER BY transaction_id DESC, global_position DESC LIMIT 1) last ON true`,
-      boundValues(until),
+      [...boundValues(until), until !== undefined],
     );
     const row = rows[0];
     return {
-      before: row.before,
+      before: row.before ?? null,
       checkpoint: row.transaction_id ? { transactionId: row.transaction_id, position: Number(row.global_position) } : LOG_START,
       events: Number(row.events),
       lastRecordedAt: row.recorded_at ?? undefined,
@@ -296,7 +303,7 @@ export class EventStore {
     const { rows } = await this.db.query({
       name: 'event-store.read-cut-by-stream',
       text: `SELECT ${COLUMNS} FROM events
-             WHERE (stream_id, stream_version) > ($4, $5) AND starts_with(stream_id, $6) AND transaction_id < $7::xid8 ${BOUNDED}
+             WHERE (stream_id, stream_version) > ($4, $5) AND starts_with(stream_id, $6) AND ($7::xid8 IS NULL OR transaction_id < $7::xid8) ${BOUNDED}
              ORDER BY stream_id, stream_version LIMIT $8`,
       values: [...boundValues(cut.until), after.streamId, after.streamVersion, options.prefix, cut.before, options.limit],
     });

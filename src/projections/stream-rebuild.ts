@@ -45,9 +45,13 @@ export async function loadCutByStream(
   const writer = options.writer ?? (await pool.connect());
   let reader: PoolClient | undefined;
   let next: Promise<RecordedEvent[]> | undefined;
+  let failed = false;
   try {
     // The embedded database is a single session: reads and writes queue on its one connection.
     reader = embedded ? writer : await pool.connect();
+    // A cut in the past is read through one snapshot (the embedded database has no other session).
+    const snapshot = options.until !== undefined && reader !== writer;
+    if (snapshot) await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const cut = await store.on(reader).cut(options.until);
     // Where COPY is not to be had, an INSERT per table and chunk, as when following the log.
     const write = embedded
@@ -91,11 +95,16 @@ export async function loadCutByStream(
       if (!full) break;
     }
     for (const [table, tableRows] of sums?.tables() ?? []) await write(table, tableRows);
+    if (snapshot) await reader.query('COMMIT');
     return { cut, streams };
+  } catch (error) {
+    failed = true;
+    throw error;
   } finally {
     // A read started ahead may still be running when the rest fails: let it end first.
     await next?.catch(() => {});
-    if (reader && reader !== writer) reader.release();
+    // A reader left inside its snapshot transaction (after a failure) is not given back as it is.
+    if (reader && reader !== writer) reader.release(failed);
     if (writer !== options.writer) writer.release();
   }
 }

@@ -8,7 +8,7 @@ import {
   WrongExpectedVersionError,
   type NewEvent,
 } from '../../src/event-store/index.js';
-import { describeOnServer, openTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { describeOnServer, logSettled, openTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 let db: TestDatabase;
 let store: EventStore;
@@ -151,6 +151,7 @@ describe('readAll', () => {
   it('pages through the whole log in order, each event exactly once', async () => {
     const ids = [stream(), stream(), stream()];
     for (const id of ids) await store.append(id, 'no_stream', [noted(1), noted(2), noted(3)]);
+    await logSettled(db.pool);
 
     const seen: number[] = [];
     let checkpoint;
@@ -228,6 +229,7 @@ describeOnServer('a stream grows only in transaction order', () => {
     } finally {
       older.release();
     }
+    await logSettled(db.pool);
     const versions = (await store.readAll({ limit: 10_000 })).events.filter((e) => e.streamId === streamId).map((e) => e.streamVersion);
     expect(versions).toEqual([1, 2]);
   });

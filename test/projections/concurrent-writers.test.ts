@@ -7,7 +7,7 @@ import { ALL_PROJECTIONS } from '../../src/projections/all-projections.js';
 import { ProjectionDaemon } from '../../src/projections/projection-daemon.js';
 import { ProjectionRunner } from '../../src/projections/projection-runner.js';
 import type { Projection } from '../../src/projections/projection.js';
-import { describeOnServer, openTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { describeOnServer, logSettled, openTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { audited, createAuditTable } from './support/audited.js';
 import { correction, correctionsOf, recorded, streamOf } from './support/incidents.js';
 import {
@@ -237,6 +237,7 @@ describeOnServer('a correction from a transaction that began before the incident
     } finally {
       writer1.release();
     }
+    await logSettled(own.pool);
     log = (await ownStore.readAll()).events;
     for (const projection of ALL_PROJECTIONS) {
       const runner = new ProjectionRunner(own.pool, ownStore, projection);

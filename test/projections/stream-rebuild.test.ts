@@ -5,7 +5,7 @@ import { ALL_PROJECTIONS } from '../../src/projections/all-projections.js';
 import { ProjectionRunner } from '../../src/projections/projection-runner.js';
 import { rebuildProjection } from '../../src/projections/rebuild.js';
 import { timelineProjection } from '../../src/timelines/projections/timeline.projection.js';
-import { describeOnServer, openTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { describeOnServer, logSettled, openTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { appendIncidents, recorded, streamOf } from './support/incidents.js';
 import { foldIncidentStreams, readModelDiscrepancies } from './support/read-models.js';
 
@@ -40,6 +40,7 @@ async function checksum(table: string): Promise<{ rows: number; md5: string }> {
 
 /** The live projections, following the log in its order. */
 async function followTheLog() {
+  await logSettled(db.pool);
   for (const projection of ALL_PROJECTIONS) {
     const runner = new ProjectionRunner(db.pool, store, projection, { batchSize: 5 });
     await runner.register();
@@ -67,6 +68,7 @@ describe('a rebuild read stream by stream', () => {
     const id = randomUUID();
     await store.append(streamOf(id), 'no_stream', [recorded(id, 1), { type: 'incident.teleported', data: {} }]);
     const { rows } = await db.pool.query(`SELECT global_position FROM events WHERE type = 'incident.teleported'`);
+    await logSettled(db.pool);
 
     await expect(rebuildProjection(db.pool, store, timelineProjection, { batchSize: 3 })).rejects.toThrow(
       `incident.teleported at position ${rows[0].global_position}: unknown incident event type incident.teleported`,
@@ -91,6 +93,7 @@ describeOnServer('a rebuild while a transaction is still open', () => {
   it('leaves to the log order what the transaction and those after it write, and loses none of it', async () => {
     const ownStore = new EventStore(own.pool);
     await appendIncidents(ownStore, 1, 10);
+    await logSettled(own.pool); // other test files' transactions no longer hold these back
     const late = randomUUID();
     const after = randomUUID();
     const open = await own.pool.connect();
@@ -106,6 +109,7 @@ describeOnServer('a rebuild while a transaction is still open', () => {
       expect(await entries()).not.toContain(after);
 
       await open.query('COMMIT');
+      await logSettled(own.pool);
       for (const projection of ALL_PROJECTIONS) {
         const runner = new ProjectionRunner(own.pool, ownStore, projection);
         while (!(await runner.step()).caughtUp);

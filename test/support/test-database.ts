@@ -65,3 +65,21 @@ async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T>
 export const describeOnServer: (name: string, fn: () => void) => void = serverUrl
   ? describe
   : (name, fn) => describe.skip(`${name} [needs a PostgreSQL server: set TEST_DATABASE_URL]`, fn);
+
+/**
+ * Waits until every committed event of this database can be read in the log's safe order. The
+ * order is held back by any transaction still open on the server, in any database (see
+ * src/event-store/checkpoint.ts), and other test files run at the same time: a test that reads
+ * the whole log right after writing it waits for this first.
+ */
+export async function logSettled(db: Pick<Pool, 'query'>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await db.query(
+      `SELECT NOT EXISTS (SELECT 1 FROM events WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot())) AS settled`,
+    );
+    if (rows[0].settled) return;
+    if (Date.now() > deadline) throw new Error('the log did not settle: a transaction stayed open on the server');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -6,7 +6,7 @@ import { ProjectionRunner } from '../../src/projections/projection-runner.js';
 import { projectionStatus } from '../../src/projections/projection-status.js';
 import { incidentSummariesProjection } from '../../src/timelines/projections/incident-summaries.projection.js';
 import { timelineProjection } from '../../src/timelines/projections/timeline.projection.js';
-import { openTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { logSettled, openTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /** Projection tests: given events in the log, then rows in the read models. */
 
@@ -21,6 +21,7 @@ afterAll(() => db.close());
 const runners = () => [incidentSummariesProjection, timelineProjection].map((p) => new ProjectionRunner(db.pool, store, p, { batchSize: 7 }));
 
 async function catchUp() {
+  await logSettled(db.pool);
   for (const runner of runners()) {
     await runner.register();
     while (!(await runner.step()).caughtUp);

@@ -7,13 +7,26 @@ import { timelineProjection } from '../projections/timeline.projection.js';
 /**
  * The timeline as it was known at a moment, for `GET /timeline?asOf=`: the log's events recorded
  * by then, replayed through the timeline projection into temporary tables of the same names on
- * `client`'s session, which hide the live ones from the same queries until its transaction
- * ends. The replay works through the log a chunk at a time, so its memory stays bounded.
+ * one connection, which hide the live ones from the same queries until `read` is done and they
+ * are dropped. The replay works through the log a chunk at a time, so its memory stays bounded;
+ * each of its statements commits by itself, so it holds back no reader of the log.
  */
-export async function replayTimeline(pool: Pool, store: EventStore, client: PoolClient, asOf: Date): Promise<void> {
-  for (const table of timelineProjection.tables) {
-    await client.query(`CREATE TEMPORARY TABLE ${table} (LIKE public.${table} INCLUDING DEFAULTS) ON COMMIT DROP`);
+export async function withReplayedTimeline<T>(pool: Pool, store: EventStore, asOf: Date, read: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    for (const table of timelineProjection.tables) {
+      await client.query(`CREATE TEMPORARY TABLE ${table} (LIKE public.${table} INCLUDING DEFAULTS)`);
+    }
+    await loadCutByStream(pool, store, timelineProjection, liveTables(timelineProjection), { until: asOf, writer: client });
+    for (const table of timelineProjection.tables) await client.query(`ANALYZE ${table}`);
+    return await read(client);
+  } finally {
+    try {
+      for (const table of timelineProjection.tables) await client.query(`DROP TABLE IF EXISTS pg_temp.${table}`);
+    } catch {
+      broken = true; // a connection whose temporary tables may remain is not given back to the pool
+    }
+    client.release(broken);
   }
-  await loadCutByStream(pool, store, timelineProjection, liveTables(timelineProjection), { until: asOf, writer: client });
-  for (const table of timelineProjection.tables) await client.query(`ANALYZE ${table}`);
 }

@@ -4,13 +4,12 @@ import { ActorNotFoundProblem } from '../../actors/actor-problems.js';
 import { compact } from '../../common/plain-data.js';
 import { ProblemError, RequestValidationError, problemType } from '../../common/problem.js';
 import { poolOf } from '../../database/data-source.js';
-import { inTransaction } from '../../database/transaction.js';
 import { EventStore, type Queryable } from '../../event-store/index.js';
 import type { ActorIdentity, Fatalities, Place } from '../../incidents/domain/index.js';
 import { Gazetteer } from '../../places/gazetteer.js';
 import { Projections } from '../../projections/projections.module.js';
 import type { StatsGroup, TimelineFilterDto } from '../http/timeline-query.dto.js';
-import { replayTimeline } from './replay-timeline.js';
+import { withReplayedTimeline } from './replay-timeline.js';
 import { statsQuery } from './stats-query.js';
 import { timelineWhere, type TimelineFilter } from './timeline-filter.js';
 
@@ -64,10 +63,7 @@ export class TimelineQueries {
   async timeline(query: TimelineFilterDto & { limit?: number; cursor?: string; asOf?: string }): Promise<TimelinePage> {
     if (query.asOf) {
       const asOf = new Date(query.asOf);
-      return inTransaction(poolOf(this.dataSource), async (client) => {
-        await replayTimeline(poolOf(this.dataSource), this.store, client, asOf);
-        return this.timelinePage(client, query);
-      });
+      return withReplayedTimeline(poolOf(this.dataSource), this.store, asOf, (client) => this.timelinePage(client, query));
     }
     await this.readYourWrites(query.minPosition);
     return this.timelinePage(this.db, query);
