@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Res, type PipeTransform } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res, type PipeTransform } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
   ApiBadRequestResponse,
@@ -18,7 +18,7 @@ import { ActorDirectory } from '../../actors/queries/actor-directory.js';
 import { RequestValidationError } from '../../common/problem.js';
 import { ExecuteIncidentCommand, type CommandResult } from '../commands/execute-incident-command.js';
 import type { IncidentCommand } from '../domain/index.js';
-import { GetIncident } from '../queries/get-incident.js';
+import { GetIncident, type PointInTime } from '../queries/get-incident.js';
 import { GetIncidentHistory } from '../queries/get-incident-history.js';
 import { CommandContext, CommandEndpoint, CommandResultDto, IDEMPOTENCY_KEY_HEADER } from '../../common/http/command-context.js';
 import {
@@ -34,6 +34,7 @@ import {
   ReviseFatalitiesDto,
   VerifyIncidentDto,
 } from './dto/index.js';
+import { IncidentPointInTimeDto } from './dto/incident-queries.dto.js';
 import {
   toAddActor,
   toAttachSource,
@@ -86,24 +87,40 @@ export class IncidentsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'The incident as it stands now; its version is the ETag' })
-  @ApiOkResponse({ type: IncidentDto })
-  @ApiNotFoundResponse({ description: 'No incident has this id.' })
-  async get(@Param('id', IncidentId) id: string, @Res({ passthrough: true }) response: Response) {
-    const { state, version, recordedAt, lastChangedAt } = await this.queries.execute(new GetIncident(id));
-    response.setHeader('ETag', `"${version}"`);
-    if (state.status === 'not_recorded') return { id, version };
+  @ApiOperation({
+    summary: 'The incident as it stands now, its version the ETag; or as it stood at a time (asOf) or a version',
+    description:
+      'With asOf or version the incident is folded from its events up to then, and no ETag is sent: a past ' +
+      'version is no base for a change. Registry actors are named as the registry knows them now.',
+  })
+  @ApiOkResponse({
+    type: IncidentDto,
+    headers: { ETag: { description: 'The current version ("3"), only without asOf and version.', schema: { type: 'string' } } },
+  })
+  @ApiNotFoundResponse({ description: 'No incident has this id, it was recorded after asOf, or it has not reached version.' })
+  async get(
+    @Param('id', IncidentId) id: string,
+    @Query() query: IncidentPointInTimeDto,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const at = pointInTime(query);
+    const { state, version, recordedAt, lastChangedAt } = await this.queries.execute(new GetIncident(id, at));
+    if (!at) response.setHeader('ETag', `"${version}"`);
+    const asOf = at && 'asOf' in at ? at.asOf : undefined;
+    if (state.status === 'not_recorded') return { id, version, asOf };
     // The actor each registry id means now: a merged duplicate reads as its survivor.
     const survivors = await this.actors.survivors(state.actors.flatMap((actor) => actor.actorId ?? []));
     const actors = state.actors.map((actor) => {
       const registryActor = actor.actorId ? survivors.get(actor.actorId) : undefined;
       return registryActor ? { ...actor, registryActor } : actor;
     });
-    return { ...state, actors, id, version, recordedAt, lastChangedAt };
+    return { ...state, actors, id, version, recordedAt, lastChangedAt, asOf };
   }
 
   @Get(':id/history')
-  @ApiOperation({ summary: "The incident's events in order: what changed, who changed it, when and why" })
+  @ApiOperation({
+    summary: "The incident's events in order: what each changed, field by field, who recorded it, when, why and on what source",
+  })
   @ApiOkResponse({ type: IncidentHistoryDto })
   @ApiNotFoundResponse({ description: 'No incident has this id.' })
   async history(@Param('id', IncidentId) id: string) {
@@ -190,4 +207,10 @@ export class IncidentsController {
     response.setHeader('ETag', `"${result.version}"`);
     return result;
   }
+}
+
+function pointInTime({ asOf, version }: IncidentPointInTimeDto): PointInTime | undefined {
+  if (asOf !== undefined) return { asOf: new Date(asOf) };
+  if (version !== undefined) return { version };
+  return undefined;
 }

@@ -1,10 +1,25 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { EventStore, toHistoryEntry, type HistoryEntry } from '../../event-store/index.js';
+import { compact } from '../../common/plain-data.js';
+import { EventStore, toHistoryEntry, type HistoryEntry, type RecordedEvent } from '../../event-store/index.js';
+import { evolve, initialState, type IncidentEvent, type IncidentState, type Source } from '../domain/index.js';
 import { IncidentNotFoundProblem } from '../incident-problems.js';
 import { incidentStreamId } from '../incident-stream.js';
+import { diffJson, type FieldChange } from './json-diff.js';
 
-/** Every event of an incident, in order: what was recorded, by whom, when. */
-export class GetIncidentHistory extends Query<HistoryEntry[]> {
+/**
+ * One event of an incident as an auditor reads it: the event as stored, and what it did to the
+ * incident. `source` is the source the event cites, as the incident held it then; a citation the
+ * incident cannot resolve keeps its id alone rather than vanishing.
+ */
+export interface IncidentHistoryEntry extends HistoryEntry {
+  by?: string;
+  reason?: string;
+  source?: Source | { id: string };
+  changes: FieldChange[];
+}
+
+/** Every event of an incident, in order: what changed, field by field, who changed it, when, why and on what source. */
+export class GetIncidentHistory extends Query<IncidentHistoryEntry[]> {
   constructor(readonly incidentId: string) {
     super();
   }
@@ -14,9 +29,41 @@ export class GetIncidentHistory extends Query<HistoryEntry[]> {
 export class GetIncidentHistoryHandler implements IQueryHandler<GetIncidentHistory> {
   constructor(private readonly store: EventStore) {}
 
-  async execute({ incidentId }: GetIncidentHistory): Promise<HistoryEntry[]> {
+  async execute({ incidentId }: GetIncidentHistory): Promise<IncidentHistoryEntry[]> {
     const events = await this.store.readStream(incidentStreamId(incidentId));
     if (events.length === 0) throw new IncidentNotFoundProblem(incidentId);
-    return events.map(toHistoryEntry);
+    let state = initialState();
+    return events.map((event) => {
+      const before = state;
+      state = evolve(state, event as unknown as IncidentEvent);
+      return historyEntry(event, before, state);
+    });
   }
+}
+
+/**
+ * The changes come from folding with the domain's own evolve, so the history shows what the
+ * event did, not what this file believes it does.
+ */
+function historyEntry(event: RecordedEvent, before: IncidentState, after: IncidentState): IncidentHistoryEntry {
+  const { actor } = event.metadata ?? {};
+  const { reason } = (event.data ?? {}) as { reason?: unknown };
+  return compact({
+    ...toHistoryEntry(event),
+    by: typeof actor === 'string' ? actor : undefined,
+    reason: typeof reason === 'string' ? reason : undefined,
+    source: citedSource(event as unknown as IncidentEvent, before),
+    changes: diffJson(fields(before), fields(after)),
+  });
+}
+
+/** Before the incident is recorded it has no fields: the recording event only adds. */
+const fields = (state: IncidentState) => (state.status === 'not_recorded' ? {} : state);
+
+function citedSource(event: IncidentEvent, before: IncidentState): IncidentHistoryEntry['source'] {
+  if (event.type === 'incident.source_attached') return event.data.source;
+  const { sourceId } = (event.data ?? {}) as { sourceId?: unknown };
+  if (typeof sourceId !== 'string') return undefined;
+  const sources = before.status === 'not_recorded' ? [] : before.sources;
+  return sources.find((source) => source.id === sourceId) ?? { id: sourceId };
 }

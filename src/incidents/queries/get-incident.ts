@@ -1,25 +1,79 @@
+import { HttpStatus } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
-import { EventStore } from '../../event-store/index.js';
+import { ProblemError, problemType } from '../../common/problem.js';
+import { EventStore, type RecordedEvent } from '../../event-store/index.js';
 import { IncidentNotFoundProblem } from '../incident-problems.js';
 import { foldIncident, incidentStreamId, type IncidentSnapshot } from '../incident-stream.js';
 
+/** A past moment of an incident: as it stood at a time, or at a version. */
+export type PointInTime = { asOf: Date } | { version: number };
+
 /**
  * The incident as it stands, folded from its own stream: one indexed read, always current, so a
- * client sees its own write at once.
+ * client sees its own write at once. Given a point in time, the same fold stops there.
  */
 export class GetIncident extends Query<IncidentSnapshot> {
-  constructor(readonly incidentId: string) {
+  constructor(
+    readonly incidentId: string,
+    readonly at?: PointInTime,
+  ) {
     super();
   }
 }
+
+/** The highest version the event store can hold (an integer column). */
+const LAST_POSSIBLE_VERSION = 2 ** 31 - 1;
 
 @QueryHandler(GetIncident)
 export class GetIncidentHandler implements IQueryHandler<GetIncident> {
   constructor(private readonly store: EventStore) {}
 
-  async execute({ incidentId }: GetIncident): Promise<IncidentSnapshot> {
-    const snapshot = foldIncident(await this.store.readStream(incidentStreamId(incidentId)));
-    if (snapshot.version === 0) throw new IncidentNotFoundProblem(incidentId);
-    return snapshot;
+  async execute({ incidentId, at }: GetIncident): Promise<IncidentSnapshot> {
+    const toVersion = at && 'version' in at ? Math.min(at.version, LAST_POSSIBLE_VERSION) : undefined;
+    const events = await this.store.readStream(incidentStreamId(incidentId), { toVersion });
+    if (events.length === 0) throw new IncidentNotFoundProblem(incidentId);
+    if (!at) return foldIncident(events);
+    if ('version' in at) {
+      const current = events.at(-1)!.streamVersion;
+      if (current < at.version) throw new VersionNotReachedProblem(incidentId, at.version, current);
+      return foldIncident(events);
+    }
+    const then = eventsUpTo(events, at.asOf);
+    if (then.length === 0) throw new NotYetRecordedProblem(incidentId, at.asOf, events[0].recordedAt);
+    return foldIncident(then);
+  }
+}
+
+/**
+ * The events recorded by a moment, as a prefix of the stream: a later version cannot apply
+ * without the ones before it, whatever its clock said. Times compare to the millisecond, as the
+ * API shows them, so the recordedAt of an event read from the history includes that event.
+ */
+function eventsUpTo(events: RecordedEvent[], asOf: Date): RecordedEvent[] {
+  const after = events.findIndex((event) => event.recordedAt.getTime() > asOf.getTime());
+  return after === -1 ? events : events.slice(0, after);
+}
+
+export class VersionNotReachedProblem extends ProblemError {
+  constructor(incidentId: string, version: number, current: number) {
+    super({
+      type: problemType('version-not-found'),
+      title: 'The incident has no such version',
+      status: HttpStatus.NOT_FOUND,
+      detail: `Incident ${incidentId} is at version ${current}; it has no version ${version}.`,
+      currentVersion: current,
+    });
+  }
+}
+
+export class NotYetRecordedProblem extends ProblemError {
+  constructor(incidentId: string, asOf: Date, recordedAt: Date) {
+    super({
+      type: problemType('not-yet-recorded'),
+      title: 'The incident was not recorded yet',
+      status: HttpStatus.NOT_FOUND,
+      detail: `Incident ${incidentId} was first recorded at ${recordedAt.toISOString()}, after ${asOf.toISOString()}.`,
+      recordedAt: recordedAt.toISOString(),
+    });
   }
 }

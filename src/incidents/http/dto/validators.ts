@@ -48,6 +48,50 @@ export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
   );
 }
 
+/** An instant with its offset: '2020-08-08T12:00:00Z' or '…+03:00', seconds and their fraction optional. */
+const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
+
+/**
+ * An ISO 8601 timestamp naming one instant. Without an offset the instant would depend on the
+ * server's time zone, so one is required; a '+' must reach us as %2B, since a query string reads
+ * a bare '+' as a space.
+ */
+export function IsTimestamp(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isTimestamp',
+      validator: {
+        validate: (value) => {
+          const match = typeof value === 'string' ? TIMESTAMP.exec(value) : null;
+          return match !== null && isCalendarDate(match[1]) && !Number.isNaN(Date.parse(match[0]));
+        },
+        defaultMessage: buildMessage(
+          (each) =>
+            `${each}$property must be an ISO 8601 timestamp with a time zone, such as 2020-08-08T12:00:00Z or 2020-08-08T15:00:00%2B03:00`,
+          options,
+        ),
+      },
+    },
+    options,
+  );
+}
+
+/** Put on each of two parameters that exclude each other, so the error names both. */
+export function IsNotGivenWith(other: string, options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isNotGivenWith',
+      constraints: [other],
+      validator: {
+        validate: (_: unknown, args?: ValidationArguments) =>
+          (args?.object as Record<string, unknown> | undefined)?.[other] === undefined,
+        defaultMessage: buildMessage((each) => `${each}$property and $constraint1 exclude each other: give one or neither`, options),
+      },
+    },
+    options,
+  );
+}
+
 /** What is wrong with one text value, or undefined when nothing is. */
 function textProblem(value: unknown, maxLength: number): string | undefined {
   if (typeof value !== 'string') return 'must be a string';
