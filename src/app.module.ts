@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { ActorsModule } from './actors/actors.module.js';
+import { AuditModule } from './audit/audit.module.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IncidentsModule } from './incidents/incidents.module.js';
@@ -32,6 +33,7 @@ export class AppModule {
         PlacesModule,
         ProjectionsModule.forRoot(projections),
         TimelinesModule,
+        AuditModule,
       ],
     };
   }

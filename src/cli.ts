@@ -3,6 +3,8 @@ import { Command } from 'commander';
 import { loadConfig } from './config/config.js';
 import { migrate, openDataSource } from './database/data-source.js';
 import { startDatabase } from './database/database.js';
+import { exportCommand } from './audit/export.cli.js';
+import { auditCommand } from './audit/replay.cli.js';
 import { runDemo } from './demo/run-demo.js';
 import { placesCommand } from './places/places.cli.js';
 import { projectionsCommand } from './projections/projections.cli.js';
@@ -39,6 +41,8 @@ program
 
 program.addCommand(placesCommand(withDatabase));
 program.addCommand(projectionsCommand(withDatabase));
+program.addCommand(auditCommand(withDatabase));
+program.addCommand(exportCommand(withDatabase));
 
 program.parseAsync().catch((error) => {
   console.error(error instanceof Error ? error.message : error);

@@ -21,8 +21,16 @@ export function formatCheckpoint(checkpoint: Checkpoint): string {
   return `${checkpoint.transactionId}-${checkpoint.position}`;
 }
 
+const MAX_TRANSACTION_ID = 2n ** 64n - 1n;
+
+/**
+ * The checkpoint a text names, or undefined when it cannot be one: PostgreSQL would quietly cap
+ * a transaction id above 2^64 - 1 (reading it as the end of the log), and a position above 2^53
+ * would be rounded on its way to a number.
+ */
 export function parseCheckpoint(text: string): Checkpoint | undefined {
   const match = /^(\d{1,20})-(\d{1,16})$/.exec(text);
-  if (!match) return undefined;
-  return { transactionId: match[1], position: Number(match[2]) };
+  if (!match || BigInt(match[1]!) > MAX_TRANSACTION_ID) return undefined;
+  const position = Number(match[2]);
+  return Number.isSafeInteger(position) ? { transactionId: match[1]!, position } : undefined;
 }
