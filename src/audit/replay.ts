@@ -1,4 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
+import { isEmbeddedPool } from '../database/data-source.js';
+import { inTransaction } from '../database/transaction.js';
 import type { EventStore, LogBound } from '../event-store/index.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { liveTables, type Projection, type TableNames } from '../projections/projection.js';
@@ -42,8 +44,9 @@ export interface ReplayReport {
  *
  * The replay loads a cut of the log stream by stream (as a rebuild does), then follows the log.
  * To compare at one point of the log, the last step runs in one REPEATABLE READ transaction that
- * holds every live projection's checkpoint lock: it brings the live read models and the replay
- * to the same end of the log (both read it through the same snapshot), then compares.
+ * locks the projections' checkpoints: it brings the live read models and the replay to the same
+ * end of the log (both read it through the same snapshot), then compares. Live projections wait
+ * meanwhile, in every process.
  */
 export async function replayProjections(
   pool: Pool,
@@ -52,6 +55,16 @@ export async function replayProjections(
   options: { until?: LogBound; onProgress?: (events: number) => void } = {},
 ): Promise<ReplayReport> {
   const scratch = new Map(projections.map((projection) => [projection, scratchTables(projection)]));
+  // One replay at a time: a second would drop and fill the first one's scratch tables. (The
+  // embedded database serves one process, and its one connection cannot be set aside for this.)
+  const guard = isEmbeddedPool(pool) ? undefined : await pool.connect();
+  if (guard) {
+    const { rows } = await guard.query('SELECT pg_try_advisory_lock(hashtext($1)) AS locked', [SCHEMA]);
+    if (!rows[0].locked) {
+      guard.release();
+      throw new Error('another audit replay is running on this database');
+    }
+  }
   await pool.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE; CREATE SCHEMA ${SCHEMA}`);
   try {
     let events = 0;
@@ -71,27 +84,34 @@ export async function replayProjections(
       while (!(await runner.step()).caughtUp);
     }
     if (options.until) {
-      const results = await Promise.all([...scratch].map(([projection, tables]) => summarise(pool, projection, tables, false)));
+      const results = await inTransaction(pool, async (client) => {
+        await client.query(`SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO'; SET LOCAL extra_float_digits = 1`);
+        const summaries: ProjectionReplay[] = [];
+        for (const [projection, tables] of scratch) summaries.push(await summarise(client, projection, tables, false));
+        return summaries;
+      });
       return { compared: false, events, heldBack: 0, projections: results, differs: false };
     }
     for (const projection of projections) await new ProjectionRunner(pool, store, projection).register();
-    // Holding the live checkpoints through one snapshot fails when a live runner moved one after
-    // the snapshot was taken: then try again.
     // A transaction still open anywhere on the server holds back the log's safe order: the
     // comparison waits (up to SETTLE_MS) for a point where no committed event is held back.
     const deadline = Date.now() + SETTLE_MS;
-    for (let attempt = 1; ; attempt++) {
+    for (let failures = 0; ; ) {
       try {
         const report = await compareAtOnePoint(pool, store, scratch, Date.now() < deadline);
         if (report) return report;
       } catch (error) {
-        if ((error as { code?: string }).code !== SERIALIZATION_FAILURE || attempt >= 20) throw error;
+        if ((error as { code?: string }).code !== SERIALIZATION_FAILURE || ++failures >= 5) throw error;
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   } finally {
     await pool.query(`DROP SCHEMA IF EXISTS ${SCHEMA} CASCADE`);
     await pool.query('DELETE FROM projection_checkpoints WHERE name = ANY($1)', [projections.map(replayCheckpoint)]);
+    if (guard) {
+      await guard.query('SELECT pg_advisory_unlock(hashtext($1))', [SCHEMA]).catch(() => {});
+      guard.release();
+    }
   }
 }
 
@@ -105,6 +125,11 @@ async function compareAtOnePoint(
   const client = await pool.connect();
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+    // The lock comes before the snapshot (LOCK takes none): live runners wait, and none can move a
+    // checkpoint after the snapshot was taken.
+    await client.query('LOCK TABLE projection_checkpoints IN EXCLUSIVE MODE');
+    // The checksums print rows as text: the same text whatever the session's settings.
+    await client.query(`SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO'; SET LOCAL extra_float_digits = 1`);
     const { rows: held } = await client.query(
       `SELECT count(*)::int AS events FROM events WHERE transaction_id >= pg_snapshot_xmin(pg_current_snapshot())`,
     );
@@ -112,10 +137,6 @@ async function compareAtOnePoint(
       await client.query('ROLLBACK');
       return undefined;
     }
-    const projections = [...scratch.keys()];
-    await client.query('SELECT 1 FROM projection_checkpoints WHERE name = ANY($1) ORDER BY name FOR UPDATE', [
-      projections.map((projection) => projection.name),
-    ]);
     const results: ProjectionReplay[] = [];
     let events = 0;
     for (const [projection, tables] of scratch) {

@@ -53,11 +53,14 @@ export interface LogCut {
   /** How many events the cut holds, and when its last event (in the safe order) was recorded. */
   events: number;
   lastRecordedAt?: Date;
-  /** A cut of the log as it was: up to an event, or up to a moment (see cut()). */
+  /** A cut of the log as it was: through an event's transaction, or up to a moment (see cut()). */
   until?: LogBound;
 }
 
-/** The end of a cut in the past: an event's checkpoint (it and all before it), or a moment. */
+/**
+ * The end of a cut in the past: an event's checkpoint (the log through the transaction that wrote
+ * it, in the safe order), or a moment.
+ */
 export type LogBound = Checkpoint | Date;
 
 /** Where a stream-by-stream read has got to: the last event read. */
@@ -151,13 +154,17 @@ APPEND_STATEMENTS.set('false/false/false', {
  * names the table's column: a bare `transaction_id` would mean the text output column, sorting
  * '100' before '99' (and sorting every page instead of reading the index in order).
  */
-/** The events of a cut in the past ($1, $2: up to a checkpoint; $3: recorded by a moment; null: no bound). */
-const BOUNDED = `AND ($1::xid8 IS NULL OR (transaction_id, global_position) <= ($1::xid8, $2::bigint))
-  AND ($3::timestamptz IS NULL OR recorded_at <= $3::timestamptz)`;
+/**
+ * The events of a cut in the past: through the transaction that wrote an event ($1; a
+ * transaction's events are never split), or recorded by a moment given to the millisecond ($2,
+ * as times are shown; the database keeps microseconds). Null: no bound.
+ */
+const BOUNDED = `AND ($1::xid8 IS NULL OR transaction_id <= $1::xid8)
+  AND ($2::timestamptz IS NULL OR recorded_at < $2::timestamptz + interval '1 millisecond')`;
 
-function boundValues(until?: LogBound): [transactionId: string | null, position: number | null, recordedBy: Date | null] {
-  if (until instanceof Date) return [null, null, until];
-  return [until?.transactionId ?? null, until?.position ?? null, null];
+function boundValues(until?: LogBound): [transactionId: string | null, recordedBy: Date | null] {
+  if (until instanceof Date) return [null, until];
+  return [until?.transactionId ?? null, null];
 }
 
 const READ_ALL = `
@@ -262,8 +269,8 @@ export class EventStore {
   }
 
   /**
-   * Cuts the log where readAll would stop now (see LogCut), or earlier: at an event's
-   * checkpoint, or at a moment (the events recorded by then; an event's recorded time is the
+   * Cuts the log where readAll would stop now (see LogCut), or earlier: after the transaction
+   * that wrote an event, or at a moment (the events recorded by then; an event's recorded time is the
    * start of the transaction that wrote it).
    *
    * A cut in the past is not followed by readAll, so it does not stop at the oldest running
@@ -274,7 +281,7 @@ export class EventStore {
    */
   async cut(until?: LogBound): Promise<LogCut> {
     const { rows } = await this.db.query(
-      `WITH cut AS (SELECT CASE WHEN $4 THEN NULL ELSE pg_snapshot_xmin(pg_current_snapshot()) END AS before),
+      `WITH cut AS (SELECT CASE WHEN $3 THEN NULL ELSE pg_snapshot_xmin(pg_current_snapshot()) END AS before),
        included AS (
          SELECT transaction_id, global_position, recorded_at FROM events, cut
          WHERE (cut.before IS NULL OR transaction_id < cut.before) ${BOUNDED})
@@ -303,8 +310,8 @@ export class EventStore {
     const { rows } = await this.db.query({
       name: 'event-store.read-cut-by-stream',
       text: `SELECT ${COLUMNS} FROM events
-             WHERE (stream_id, stream_version) > ($4, $5) AND starts_with(stream_id, $6) AND ($7::xid8 IS NULL OR transaction_id < $7::xid8) ${BOUNDED}
-             ORDER BY stream_id, stream_version LIMIT $8`,
+             WHERE (stream_id, stream_version) > ($3, $4) AND starts_with(stream_id, $5) AND ($6::xid8 IS NULL OR transaction_id < $6::xid8) ${BOUNDED}
+             ORDER BY stream_id, stream_version LIMIT $7`,
       values: [...boundValues(cut.until), after.streamId, after.streamVersion, options.prefix, cut.before, options.limit],
     });
     return rows.map((row) => this.toRecordedEvent(row));

@@ -36,19 +36,20 @@ export async function loadCutByStream(
     chunk?: number;
     until?: LogBound;
     onProgress?: (events: number) => void;
-    /** Write on this connection (one whose session holds the tables), not one from the pool. */
-    writer?: PoolClient;
+    /** Read and write on this connection alone (one whose session holds the tables), none from the pool. */
+    connection?: PoolClient;
   } = {},
 ): Promise<LoadedCut> {
   const chunk = options.chunk ?? CHUNK;
   const embedded = isEmbeddedPool(pool);
-  const writer = options.writer ?? (await pool.connect());
+  const writer = options.connection ?? (await pool.connect());
   let reader: PoolClient | undefined;
   let next: Promise<RecordedEvent[]> | undefined;
   let failed = false;
   try {
     // The embedded database is a single session: reads and writes queue on its one connection.
-    reader = embedded ? writer : await pool.connect();
+    // (So do those on a connection given, whose reads then each see the log as it is.)
+    reader = embedded || options.connection ? writer : await pool.connect();
     // A cut in the past is read through one snapshot (the embedded database has no other session).
     const snapshot = options.until !== undefined && reader !== writer;
     if (snapshot) await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
@@ -105,7 +106,7 @@ export async function loadCutByStream(
     await next?.catch(() => {});
     // A reader left inside its snapshot transaction (after a failure) is not given back as it is.
     if (reader && reader !== writer) reader.release(failed);
-    if (writer !== options.writer) writer.release();
+    if (writer !== options.connection) writer.release();
   }
 }
 

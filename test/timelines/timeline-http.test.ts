@@ -137,6 +137,8 @@ describe('the timeline as it was known at a moment (asOf)', () => {
       );
 
     expect(await titles({ asOf })).toEqual([`Before ${marker}`]);
+    // A filter that looks up its region while the replay holds a connection (one, embedded).
+    expect(await titles({ asOf, region: 'SY0902' })).toEqual([`Before ${marker}`]);
     expect(await titles({ minPosition: second.position })).toEqual([`Corrected ${marker}`, `After ${marker}`]);
     expect(await titles({ asOf: new Date().toISOString() })).toEqual([`Corrected ${marker}`, `After ${marker}`]);
     expect(await titles({ asOf: '2000-01-01T00:00:00Z' })).toEqual([]);
@@ -145,7 +147,9 @@ describe('the timeline as it was known at a moment (asOf)', () => {
   });
 
   it('refuses a moment that is not an ISO 8601 timestamp, field by field', async () => {
-    const { body } = await http().get('/timeline').query({ asOf: 'yesterday' }).expect(400);
-    expect(JSON.stringify(body)).toContain('asOf');
+    for (const asOf of ['yesterday', '2020-W33', '2020-223', '2020-08-10T00:00:00']) {
+      const { body } = await http().get('/timeline').query({ asOf }).expect(400);
+      expect(JSON.stringify(body)).toContain('asOf');
+    }
   });
 });

@@ -1,8 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsISO8601, IsUUID, Matches } from 'class-validator';
+import { IsBoolean, IsIn, IsUUID, Matches } from 'class-validator';
 import { AsBoolean, AsNumber } from '../../common/query-params.js';
 import { ACTOR_ROLES, INCIDENT_CATEGORIES, type ActorRole, type IncidentCategory } from '../../incidents/domain/index.js';
-import { IsCalendarDate, IsNotBefore, IsNumberIn, IsOmittable, IsText, MAX } from '../../incidents/http/dto/validators.js';
+import { IsCalendarDate, IsNotBefore, IsNumberIn, IsOmittable, IsText, IsTimestamp, MAX } from '../../incidents/http/dto/validators.js';
 
 export const INCIDENT_STATUSES = ['unverified', 'verified', 'disputed', 'retracted'] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
@@ -86,7 +86,7 @@ export class TimelineQueryDto extends TimelineFilterDto {
     example: '2020-08-10T00:00:00Z',
   })
   @IsOmittable()
-  @IsISO8601({ strict: true, strictSeparator: true }, { message: 'asOf must be an ISO 8601 timestamp such as 2020-08-10T00:00:00Z' })
+  @IsTimestamp()
   asOf?: string;
 }
 

@@ -61,19 +61,21 @@ export class TimelineQueries {
   }
 
   async timeline(query: TimelineFilterDto & { limit?: number; cursor?: string; asOf?: string }): Promise<TimelinePage> {
+    // The filter's lookups (region, merged actors) use the pool: done before a replay holds a connection.
+    const filter = await this.filter(query);
     if (query.asOf) {
       const asOf = new Date(query.asOf);
-      return withReplayedTimeline(poolOf(this.dataSource), this.store, asOf, (client) => this.timelinePage(client, query));
+      return withReplayedTimeline(poolOf(this.dataSource), this.store, asOf, (client) => this.timelinePage(client, query, filter));
     }
     await this.readYourWrites(query.minPosition);
-    return this.timelinePage(this.db, query);
+    return this.timelinePage(this.db, query, filter);
   }
 
   /** A page of the timeline from the timeline tables `db` sees (the live ones, or a replay's). */
-  private async timelinePage(db: Queryable, query: TimelineFilterDto & { limit?: number; cursor?: string }): Promise<TimelinePage> {
+  private async timelinePage(db: Queryable, query: { limit?: number; cursor?: string }, filter: TimelineFilter): Promise<TimelinePage> {
     const limit = query.limit ?? 50;
     const params: unknown[] = [];
-    let where = timelineWhere(await this.filter(query), params);
+    let where = timelineWhere(filter, params);
     if (query.cursor) {
       const [from, position] = decodeCursor(query.cursor);
       where += ` AND (e.occurred_from, e.position) > ($${params.push(from)}::date, $${params.push(position)})`;
