@@ -18,18 +18,27 @@ export interface TimelineFilter {
 
 const REGION_COLUMN = ['country_code', 'admin1', 'admin2', 'admin3'] as const;
 
+/** The tables the timeline is read from: the live ones, or a replay's (`GET /timeline?asOf=`). */
+export interface TimelineTables {
+  entries: string;
+  actors: string;
+}
+
+export const LIVE_TIMELINE: TimelineTables = { entries: 'timeline_entries', actors: 'timeline_actors' };
+
 /** The longest occurrence range there is, in days (read from an index). */
-const MAX_SPAN = '(SELECT coalesce(max(occurred_to - occurred_from), 0) FROM timeline_entries)';
+const maxSpan = (tables: TimelineTables) => `(SELECT coalesce(max(occurred_to - occurred_from), 0) FROM ${tables.entries})`;
 
 /**
- * The WHERE clause the timeline and its statistics share, over `timeline_entries e`. Parameters
+ * The WHERE clause the timeline and its statistics share, over `timeline_entries e` (or the
+ * entries of `tables`). Parameters
  * are numbered from those already in `params`, which it extends.
  *
  * Dates: an incident known only to a week, month or year matches a range when its own range
  * overlaps it. So that the (occurred_from, position) indexes can start near `from` rather than at
  * the beginning of time, the lower bound is widened by the longest occurrence range there is.
  */
-export function timelineWhere(filter: TimelineFilter, params: unknown[]): string {
+export function timelineWhere(filter: TimelineFilter, params: unknown[], tables: TimelineTables = LIVE_TIMELINE): string {
   const param = (value: unknown) => `$${params.push(value)}`;
   const conditions: string[] = [];
   const { region } = filter;
@@ -47,14 +56,14 @@ export function timelineWhere(filter: TimelineFilter, params: unknown[]): string
     // The dates again, on the involvement rows' own copy: the (actor_id, occurred_from) index then
     // reads an actor's month, not the actor's whole history.
     const to = filter.to ? ` AND a.occurred_from <= ${param(filter.to)}::date` : '';
-    const from = filter.from ? ` AND a.occurred_from >= ${param(filter.from)}::date - ${MAX_SPAN}` : '';
-    conditions.push(`e.incident_id IN (SELECT a.incident_id FROM timeline_actors a WHERE true${actor}${role}${to}${from})`);
+    const from = filter.from ? ` AND a.occurred_from >= ${param(filter.from)}::date - ${maxSpan(tables)}` : '';
+    conditions.push(`e.incident_id IN (SELECT a.incident_id FROM ${tables.actors} a WHERE true${actor}${role}${to}${from})`);
   }
   if (filter.category) conditions.push(`e.category = ${param(filter.category)}`);
   if (filter.from) {
     const from = param(filter.from);
     conditions.push(`e.occurred_to >= ${from}::date`);
-    conditions.push(`e.occurred_from >= ${from}::date - ${MAX_SPAN}`);
+    conditions.push(`e.occurred_from >= ${from}::date - ${maxSpan(tables)}`);
   }
   if (filter.to) conditions.push(`e.occurred_from <= ${param(filter.to)}::date`);
   if (filter.status) conditions.push(`e.status = ${param(filter.status)}`);

@@ -11,7 +11,7 @@ import { Projections } from '../../projections/projections.module.js';
 import type { StatsGroup, TimelineFilterDto } from '../http/timeline-query.dto.js';
 import { withReplayedTimeline } from './replay-timeline.js';
 import { statsQuery } from './stats-query.js';
-import { timelineWhere, type TimelineFilter } from './timeline-filter.js';
+import { LIVE_TIMELINE, timelineWhere, type TimelineFilter, type TimelineTables } from './timeline-filter.js';
 
 export interface TimelineEntry {
   id: string;
@@ -65,17 +65,24 @@ export class TimelineQueries {
     const filter = await this.filter(query);
     if (query.asOf) {
       const asOf = new Date(query.asOf);
-      return withReplayedTimeline(poolOf(this.dataSource), this.store, asOf, (client) => this.timelinePage(client, query, filter));
+      return withReplayedTimeline(poolOf(this.dataSource), this.store, asOf, (client, tables) =>
+        this.timelinePage(client, query, filter, tables),
+      );
     }
     await this.readYourWrites(query.minPosition);
     return this.timelinePage(this.db, query, filter);
   }
 
-  /** A page of the timeline from the timeline tables `db` sees (the live ones, or a replay's). */
-  private async timelinePage(db: Queryable, query: { limit?: number; cursor?: string }, filter: TimelineFilter): Promise<TimelinePage> {
+  /** A page of the timeline from the live tables, or a replay's. */
+  private async timelinePage(
+    db: Queryable,
+    query: { limit?: number; cursor?: string },
+    filter: TimelineFilter,
+    tables: TimelineTables = LIVE_TIMELINE,
+  ): Promise<TimelinePage> {
     const limit = query.limit ?? 50;
     const params: unknown[] = [];
-    let where = timelineWhere(filter, params);
+    let where = timelineWhere(filter, params, tables);
     if (query.cursor) {
       const [from, position] = decodeCursor(query.cursor);
       where += ` AND (e.occurred_from, e.position) > ($${params.push(from)}::date, $${params.push(position)})`;
@@ -87,7 +94,7 @@ export class TimelineQueries {
               e.admin1, e.admin2, e.admin3, e.latitude, e.longitude, e.place_precision, e.actors,
               e.fatalities_low, e.fatalities_best, e.fatalities_high, e.status, e.version, e.position,
               e.recorded_at, e.last_changed_at
-       FROM timeline_entries e WHERE ${where}
+       FROM ${tables.entries} e WHERE ${where}
        ORDER BY e.occurred_from, e.position LIMIT $${params.push(limit + 1)}`,
       params,
     );
