@@ -4,25 +4,19 @@ import {
   checkpointOf,
   formatCheckpoint,
   parseCheckpoint,
+  toHistoryEntry,
   type Checkpoint,
-  type EventMetadata,
+  type HistoryEntry,
   type LogCut,
   type Queryable,
   type RecordedEvent,
 } from '../event-store/index.js';
 
 /** One event of the whole log as auditors get it, in the feed and in the export alike. */
-export interface LogEvent {
-  position: number;
+export interface LogEvent extends HistoryEntry {
   /** This event's own checkpoint: pass it as `after` to read on from just after it. */
   checkpoint: string;
   streamId: string;
-  version: number;
-  type: string;
-  schemaVersion: number;
-  data: unknown;
-  metadata: EventMetadata;
-  recordedAt: Date;
 }
 
 export interface LogPage {
@@ -31,17 +25,10 @@ export interface LogPage {
   next: Checkpoint;
 }
 
-export const toLogEvent = (event: RecordedEvent): LogEvent => ({
-  position: event.globalPosition,
-  checkpoint: formatCheckpoint(checkpointOf(event)),
-  streamId: event.streamId,
-  version: event.streamVersion,
-  type: event.type,
-  schemaVersion: event.schemaVersion,
-  data: event.data,
-  metadata: event.metadata,
-  recordedAt: event.recordedAt,
-});
+export function toLogEvent(event: RecordedEvent): LogEvent {
+  const { position, ...entry } = toHistoryEntry(event);
+  return { position, checkpoint: formatCheckpoint(checkpointOf(event)), streamId: event.streamId, ...entry };
+}
 
 /** A checkpoint given by a client (a query parameter, a command-line option), or undefined when it cannot be one. */
 export function parseLogCheckpoint(text: unknown): Checkpoint | undefined {

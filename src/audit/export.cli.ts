@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import type { Writable } from 'node:stream';
 import type { DataSource } from 'typeorm';
+import { progressLine } from '../common/progress.js';
 import { poolOf } from '../database/data-source.js';
 import type { Checkpoint } from '../event-store/index.js';
 import { EventLog, parseLogCheckpoint } from './event-log.js';
@@ -32,7 +33,7 @@ export function exportCommand(withDatabase: WithDatabase, output: ExportOutput =
     .action((options: { after?: Checkpoint }) =>
       withDatabase(async (dataSource) => {
         const { out, diagnostics } = output;
-        const progress = progressLine(diagnostics);
+        const progress = progressLine('Exported', diagnostics);
         const result = await exportEvents(new EventLog(poolOf(dataSource)), out, { after: options.after, onProgress: progress.draw })
           .catch((error) => {
             progress.end();
@@ -55,21 +56,4 @@ function checkpoint(value: string): Checkpoint {
   const parsed = parseLogCheckpoint(value);
   if (!parsed) throw new InvalidArgumentError('expected a checkpoint such as 1234-567: the "checkpoint" of the last line exported');
   return parsed;
-}
-
-/** A count redrawn on one line at most ten times a second, and at the end; `end` closes the line. */
-function progressLine(write: (text: string) => void) {
-  let drawn = 0;
-  return {
-    draw(exported: number, total?: number) {
-      const now = Date.now();
-      if (now - drawn < 100 && exported !== total) return;
-      drawn = now;
-      write(`\rExported ${exported}${total === undefined ? '' : ` / ${total}`} events`);
-    },
-    end() {
-      if (drawn) write('\n');
-      drawn = 0;
-    },
-  };
 }

@@ -25,9 +25,12 @@ export function auditCommand(withDatabase: WithDatabase): Command {
         const store = new EventStore(pool);
         const until = options.until === undefined ? undefined : await parseUntil(store, options.until);
         const { rows } = await pool.query('SELECT count(*)::int AS total FROM events');
-        const progress = progressLine(rows[0].total);
-        const report = await replayProjections(pool, store, ALL_PROJECTIONS, { until, onProgress: progress });
-        process.stderr.write('\n');
+        const progress = progressLine('Replayed');
+        const report = await replayProjections(pool, store, ALL_PROJECTIONS, {
+          until,
+          onProgress: (events) => progress.draw(events, rows[0].total),
+        });
+        progress.end();
         console.log(`Replayed ${report.events} events${options.until ? ` up to ${options.until}` : ''}.`);
         for (const projection of report.projections) {
           console.log(`${projection.projection}: ${projection.checksum}`);

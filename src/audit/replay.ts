@@ -1,7 +1,7 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import { isEmbeddedPool } from '../database/data-source.js';
 import { inTransaction } from '../database/transaction.js';
-import type { EventStore, LogBound } from '../event-store/index.js';
+import type { EventStore, LogBound, Queryable } from '../event-store/index.js';
 import { ProjectionRunner } from '../projections/projection-runner.js';
 import { liveTables, type Projection, type TableNames } from '../projections/projection.js';
 import { isStreamProjection } from '../projections/stream-projection.js';
@@ -71,7 +71,7 @@ export async function replayProjections(
     for (const [projection, tables] of scratch) {
       for (const table of projection.tables) await pool.query(`CREATE TABLE ${tables[table]} (LIKE ${table} INCLUDING ALL)`);
       if (!isStreamProjection(projection)) throw new Error(`${projection.name} cannot be replayed: it does not fold streams`);
-      const { cut } = await loadCutByStream(pool, store, projection, tables, { until: options.until, onProgress: options.onProgress });
+      const cut = await loadCutByStream(pool, store, projection, tables, { until: options.until, onProgress: options.onProgress });
       events = cut.events;
       if (options.until) continue;
       await pool.query(
@@ -162,7 +162,7 @@ async function compareAtOnePoint(
 }
 
 /** Checksums of the replayed tables and, when comparing, the rows that differ from the live ones. */
-async function summarise(db: Pool | PoolClient, projection: Projection, tables: TableNames, compare: boolean): Promise<ProjectionReplay> {
+async function summarise(db: Queryable, projection: Projection, tables: TableNames, compare: boolean): Promise<ProjectionReplay> {
   const live = liveTables(projection);
   const results: TableReplay[] = [];
   for (const table of projection.tables) {

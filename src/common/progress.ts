@@ -1,12 +1,30 @@
-/** A progress bar on stderr, redrawn at most ten times a second: `[#####.....] 500 / 1000 events`. */
-export function progressLine(total: number, unit = 'events'): (done: number) => void {
+export interface ProgressLine {
+  /** Redraws the line, at most ten times a second (and always when `done` reaches `total`). */
+  draw(done: number, total?: number): void;
+  /** Ends the line, if one was drawn. */
+  end(): void;
+}
+
+/**
+ * Progress of a long command on one line of stderr (or of `write`):
+ * `[##########....................] Replayed 500 / 1500 events`, or without a total
+ * `Exported 500 events`.
+ */
+export function progressLine(label: string, write: (text: string) => void = (text) => process.stderr.write(text)): ProgressLine {
   let drawn = 0;
-  return (done) => {
-    const now = Date.now();
-    if (now - drawn < 100 && done < total) return;
-    drawn = now;
-    const share = total ? Math.min(1, done / total) : 1;
-    const bar = '#'.repeat(Math.round(share * 30)).padEnd(30, '.');
-    process.stderr.write(`\r[${bar}] ${done} / ${total} ${unit}`);
+  return {
+    draw(done, total) {
+      const now = Date.now();
+      if (now - drawn < 100 && done !== total) return;
+      drawn = now;
+      if (total === undefined) return write(`\r${label} ${done} events`);
+      const share = total ? Math.min(1, done / total) : 1;
+      const bar = '#'.repeat(Math.round(share * 30)).padEnd(30, '.');
+      write(`\r[${bar}] ${label} ${done} / ${total} events`);
+    },
+    end() {
+      if (drawn) write('\n');
+      drawn = 0;
+    },
   };
 }

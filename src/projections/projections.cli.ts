@@ -46,9 +46,11 @@ export function projectionsCommand(withDatabase: WithDatabase): Command {
         const pool = poolOf(dataSource);
         const { rows } = await pool.query('SELECT count(*) AS total FROM events');
         const total = Number(rows[0].total);
-        const progress = progressLine(total);
-        const result = await rebuildProjection(pool, new EventStore(pool), projection, { onProgress: progress });
-        process.stderr.write('\n');
+        const progress = progressLine('Rebuilt');
+        const result = await rebuildProjection(pool, new EventStore(pool), projection, {
+          onProgress: (handled) => progress.draw(handled, total),
+        });
+        progress.end();
         const rate = result.seconds > 0 ? Math.round(result.events / result.seconds) : result.events;
         console.log(`Rebuilt ${name}: ${result.events} events in ${result.seconds.toFixed(1)} s (${rate} events/s); swapped in.`);
       }),

@@ -111,7 +111,7 @@ async function loadByStream(
   { fresh, checkpointName }: Rebuild,
   options: { batchSize?: number; onProgress?: (handled: number) => void },
 ): Promise<number> {
-  const { cut } = await loadCutByStream(pool, store, projection, fresh, { chunk: options.batchSize, onProgress: options.onProgress });
+  const cut = await loadCutByStream(pool, store, projection, fresh, { chunk: options.batchSize, onProgress: options.onProgress });
   await pool.query(
     `UPDATE projection_checkpoints
      SET transaction_id = $2::xid8, position = $3, events_handled = $4, last_event_recorded_at = $5, updated_at = now()

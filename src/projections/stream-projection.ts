@@ -140,7 +140,7 @@ export class RowSums {
 }
 
 /** Folds one stream's events, from its first, into its state. */
-export function fold<State>(projection: StreamProjection<State>, events: readonly RecordedEvent[]): State {
+function fold<State>(projection: StreamProjection<State>, events: readonly RecordedEvent[]): State {
   let state: State | undefined;
   for (const event of events) state = evolveNamingEvent(projection, state, event);
   return state!;

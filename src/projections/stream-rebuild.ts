@@ -10,11 +10,6 @@ import { addRows, evolveNamingEvent, insertRows, RowSums, type Row, type StreamP
 /** Events read per round trip: large enough that a round trip costs little beside the rows. */
 const CHUNK = 5000;
 
-export interface LoadedCut {
-  cut: LogCut;
-  streams: number;
-}
-
 /**
  * Fills a stream projection's fresh (empty) tables from a cut of the log, read stream by stream:
  * each stream is folded in memory and its rows written once, with COPY (INSERT on the embedded
@@ -39,7 +34,7 @@ export async function loadCutByStream(
     /** Read and write on this connection alone (one whose session holds the tables), none from the pool. */
     connection?: PoolClient;
   } = {},
-): Promise<LoadedCut> {
+): Promise<LogCut> {
   const chunk = options.chunk ?? CHUNK;
   const embedded = isEmbeddedPool(pool);
   const writer = options.connection ?? (await pool.connect());
@@ -65,7 +60,6 @@ export async function loadCutByStream(
         limit: chunk,
       });
 
-    let streams = 0;
     let events = 0;
     let current: { streamId: string; state: unknown } | undefined;
     // Counts add up over the whole cut, and are written once at its end.
@@ -79,16 +73,12 @@ export async function loadCutByStream(
       for (const event of batch) {
         if (current && current.streamId !== event.streamId) {
           addRows(rows, projection.rows(current.state));
-          streams++;
           current = undefined;
         }
         current = { streamId: event.streamId, state: evolveNamingEvent(projection, current?.state, event) };
       }
       // The stream read last may go on in the next chunk; the last chunk ends it.
-      if (!full && current) {
-        addRows(rows, projection.rows(current.state));
-        streams++;
-      }
+      if (!full && current) addRows(rows, projection.rows(current.state));
       if (sums) sums.add(Object.fromEntries(rows), 1);
       else for (const [table, tableRows] of rows) await write(table, tableRows);
       events += batch.length;
@@ -97,7 +87,7 @@ export async function loadCutByStream(
     }
     for (const [table, tableRows] of sums?.tables() ?? []) await write(table, tableRows);
     if (snapshot) await reader.query('COMMIT');
-    return { cut, streams };
+    return cut;
   } catch (error) {
     failed = true;
     throw error;

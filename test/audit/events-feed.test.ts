@@ -4,8 +4,8 @@ import request from 'supertest';
 import { EventFeedQueryDto } from '../../src/audit/http/event-feed.dto.js';
 import { EventStore } from '../../src/event-store/index.js';
 import { openTestApp, type TestApp } from '../support/test-app.js';
-import { describeOnServer } from '../support/test-database.js';
-import { appendMixedStreams, auditStream, checkpointsInSafeOrder, sleep, untilLogSettles } from './support/log.js';
+import { describeOnServer, logSettled } from '../support/test-database.js';
+import { appendMixedStreams, auditStream, checkpointsInSafeOrder, sleep } from './support/log.js';
 
 let t: TestApp;
 let store: EventStore;
@@ -79,7 +79,7 @@ describe('GET /events', () => {
     incidentId = recorded.body.id;
     // More than a default page.
     await store.append(auditStream('bulk'), 'no_stream', Array.from({ length: 120 }, (_, n) => ({ type: 'audit-test.bulk', data: { n } })));
-    await untilLogSettles(t.db.pool);
+    await logSettled(t.db.pool);
   });
 
   it('gives every event exactly once, in the safe order, across pages of any size', async () => {
@@ -187,7 +187,7 @@ describe('the feed in the served OpenAPI document', () => {
 
 describeOnServer('GET /events while a transaction is held open', () => {
   it('holds back the events after it until it commits, then gives each event exactly once in transaction order', async () => {
-    await untilLogSettles(t.db.pool);
+    await logSettled(t.db.pool);
     const before = await checkpointsInSafeOrder(t.db.pool);
     const start = before[before.length - 1];
 

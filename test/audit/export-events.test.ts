@@ -7,8 +7,8 @@ import { exportEvents, type ExportOptions } from '../../src/audit/export-events.
 import { exportCommand } from '../../src/audit/export.cli.js';
 import { EventStore, parseCheckpoint } from '../../src/event-store/index.js';
 import { openTestApp, type TestApp } from '../support/test-app.js';
-import { describeOnServer } from '../support/test-database.js';
-import { appendMixedStreams, auditStream, checkpointsInSafeOrder, sleep, untilLogSettles } from './support/log.js';
+import { describeOnServer, logSettled } from '../support/test-database.js';
+import { appendMixedStreams, auditStream, checkpointsInSafeOrder, sleep } from './support/log.js';
 
 let t: TestApp;
 let store: EventStore;
@@ -19,7 +19,7 @@ beforeAll(async () => {
   log = new EventLog(t.db.pool);
   await appendMixedStreams(store, 8);
   await store.append(auditStream('bulk'), 'no_stream', Array.from({ length: 150 }, (_, n) => ({ type: 'audit-test.bulk', data: { n } })));
-  await untilLogSettles(t.db.pool);
+  await logSettled(t.db.pool);
 });
 afterAll(() => t.close());
 
@@ -75,7 +75,7 @@ describe('exportEvents', () => {
 
     const streamId = auditStream('later');
     await store.append(streamId, 'no_stream', [{ type: 'audit-test.later', data: { n: 1 } }, { type: 'audit-test.later', data: { n: 2 } }]);
-    await untilLogSettles(t.db.pool);
+    await logSettled(t.db.pool);
     const later = await exportToLines({ after: parseCheckpoint(first.result.checkpoint) });
     expect(later.events.map((event) => [event.streamId, event.version])).toEqual([[streamId, 1], [streamId, 2]]);
     expect(later.result.checkpoint).toBe(later.events[1].checkpoint);
@@ -158,7 +158,7 @@ describe('npm run cli -- export events', () => {
     const diagnostics: string[] = [];
     const command = exportCommand((work) => work(t.db.dataSource), { out: closedPipe, diagnostics: (line) => diagnostics.push(line) });
     await expect(command.parseAsync(['events'], { from: 'user' })).rejects.toThrow('stdout was closed before the export finished');
-    expect(diagnostics.join('')).toMatch(/^\rExported \d+ \/ \d+ events\n$/);
+    expect(diagnostics.join('')).toMatch(/^\r\[[#.]{30}\] Exported \d+ \/ \d+ events\n$/);
   });
 
   it('refuses a malformed --after and writes nothing', async () => {
@@ -170,7 +170,7 @@ describe('npm run cli -- export events', () => {
 
 describeOnServer('exportEvents while a transaction is held open', () => {
   it('ends where the safe order stops, and the next export picks up the late event before those after it', async () => {
-    await untilLogSettles(t.db.pool);
+    await logSettled(t.db.pool);
     const before = await checkpointsInSafeOrder(t.db.pool);
 
     const slow = await t.db.pool.connect();
@@ -187,7 +187,7 @@ describeOnServer('exportEvents while a transaction is held open', () => {
       expect([slowStream, ...fastStreams].some((streamId) => streamsSeen.has(streamId))).toBe(false);
 
       await slow.query('COMMIT');
-      await untilLogSettles(t.db.pool);
+      await logSettled(t.db.pool);
       const second = await exportToLines({ after: parseCheckpoint(first.result.checkpoint), batchSize: 4 });
       const all = [...first.events, ...second.events].map((event) => event.checkpoint);
       expect(all).toEqual(await checkpointsInSafeOrder(t.db.pool));

@@ -5,6 +5,7 @@ import { ALL_PROJECTIONS } from '../../src/projections/all-projections.js';
 import { projectionsCommand } from '../../src/projections/projections.cli.js';
 import { openTestApp, type TestApp } from '../support/test-app.js';
 import { logSettled } from '../support/test-database.js';
+import { waitUntilCaughtUp } from './support/read-models.js';
 
 /** `npm run cli -- projections status|rebuild`, run on the test's database. */
 
@@ -33,16 +34,11 @@ async function cli(...args: string[]): Promise<{ tables: unknown[]; lines: strin
   return { tables, lines };
 }
 
-async function caughtUp() {
+/** Every projection past every event; returns how many events the log holds. */
+async function caughtUp(): Promise<number> {
   await logSettled(t.db.pool);
-  const total = Number((await t.db.pool.query('SELECT count(*) FROM events')).rows[0].count);
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const { rows } = await t.db.pool.query('SELECT min(events_handled)::int AS handled FROM projection_checkpoints');
-    if (rows[0].handled === total) return total;
-    if (Date.now() > deadline) throw new Error('the projections did not catch up');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await waitUntilCaughtUp(t.db.pool, { timeoutMs: 10_000 });
+  return Number((await t.db.pool.query('SELECT count(*) FROM events')).rows[0].count);
 }
 
 describe('npm run cli -- projections', () => {

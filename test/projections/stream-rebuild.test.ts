@@ -7,7 +7,7 @@ import { rebuildProjection } from '../../src/projections/rebuild.js';
 import { timelineProjection } from '../../src/timelines/projections/timeline.projection.js';
 import { describeOnServer, logSettled, openTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { appendIncidents, recorded, streamOf } from './support/incidents.js';
-import { foldIncidentStreams, readModelDiscrepancies } from './support/read-models.js';
+import { foldIncidentStreams, readModelDiscrepancies, tableChecksum } from './support/read-models.js';
 
 /**
  * A rebuild of an incident read model reads the log stream by stream, in chunks, and hands the
@@ -23,20 +23,7 @@ beforeAll(async () => {
 });
 afterAll(() => db.close());
 
-const ORDER: Record<string, string> = {
-  incident_summaries: 'incident_id',
-  timeline_entries: 'incident_id',
-  timeline_actors: 'incident_id, role, actor_id, name',
-  timeline_counts: 'month, month_to, country_code, admin1, admin2, category, status',
-  timeline_actor_counts: 'actor_id, month, month_to, category, status',
-};
-
-async function checksum(table: string): Promise<{ rows: number; md5: string }> {
-  const { rows } = await db.pool.query(
-    `SELECT count(*)::int AS rows, md5(coalesce(string_agg(r::text, '|' ORDER BY ${ORDER[table]}), '')) AS md5 FROM ${table} r`,
-  );
-  return rows[0];
-}
+const checksum = (table: string) => tableChecksum(db.pool, table);
 
 /** The live projections, following the log in its order. */
 async function followTheLog() {

@@ -8,6 +8,7 @@ import { projectionStatus } from '../../src/projections/projection-status.js';
 import { rebuildProjection } from '../../src/projections/rebuild.js';
 import { timelineProjection } from '../../src/timelines/projections/timeline.projection.js';
 import { openTestApp, type TestApp } from '../support/test-app.js';
+import { tableChecksum } from '../projections/support/read-models.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -16,21 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const ORDER: Record<string, string> = {
-  incident_summaries: 'incident_id',
-  timeline_entries: 'incident_id',
-  timeline_actors: 'incident_id, role, actor_id, name',
-  timeline_counts: 'month, month_to, country_code, admin1, admin2, category, status',
-  timeline_actor_counts: 'actor_id, month, month_to, category, status',
-};
-
-/** A checksum of a table's rows, in a fixed order: equal checksums, equal tables. */
-async function checksum(table: string): Promise<{ rows: number; md5: string }> {
-  const { rows } = await t.db.pool.query(
-    `SELECT count(*)::int AS rows, md5(coalesce(string_agg(r::text, '|' ORDER BY ${ORDER[table]}), '')) AS md5 FROM ${table} r`,
-  );
-  return rows[0];
-}
+const checksum = (table: string) => tableChecksum(t.db.pool, table);
 
 async function caughtUp(names: string[]) {
   const deadline = Date.now() + 10_000;

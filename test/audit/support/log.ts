@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import { EventLog } from '../../../src/audit/event-log.js';
 import type { EventStore } from '../../../src/event-store/index.js';
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -14,21 +13,6 @@ export async function checkpointsInSafeOrder(pool: Pool): Promise<string[]> {
     `SELECT transaction_id::text || '-' || global_position AS checkpoint FROM events ORDER BY transaction_id, global_position`,
   );
   return rows.map((row) => row.checkpoint);
-}
-
-/**
- * Waits until the safe order has reached every committed event. On a server, a transaction held
- * open by any test file running alongside holds every reader back until it ends.
- */
-export async function untilLogSettles(pool: Pool, timeoutMs = 20_000): Promise<void> {
-  const log = new EventLog(pool);
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const [cut, { rows }] = await Promise.all([log.cut(), pool.query('SELECT count(*)::int AS total FROM events')]);
-    if (cut.events === rows[0].total) return;
-    if (Date.now() > deadline) throw new Error(`the safe order stayed at ${cut.events} of ${rows[0].total} events`);
-    await sleep(20);
-  }
 }
 
 /**

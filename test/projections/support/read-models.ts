@@ -102,6 +102,23 @@ export async function readModelDiscrepancies(db: Queryable, expected: Map<string
   return found.length > 20 ? [...found.slice(0, 20), `... and ${found.length - 20} more`] : found;
 }
 
+/** The order that makes a read-model table's rows comparable one by one. */
+const ROW_ORDER: Record<string, string> = {
+  incident_summaries: 'incident_id',
+  timeline_entries: 'incident_id',
+  timeline_actors: 'incident_id, role, actor_id, name',
+  timeline_counts: 'month, month_to, country_code, admin1, admin2, category, status',
+  timeline_actor_counts: 'actor_id, month, month_to, category, status',
+};
+
+/** A checksum of a read-model table's rows, in a fixed order: equal checksums, equal tables. */
+export async function tableChecksum(db: Queryable, table: string): Promise<{ rows: number; md5: string }> {
+  const { rows } = await db.query(
+    `SELECT count(*)::int AS rows, md5(coalesce(string_agg(r::text, '|' ORDER BY ${ROW_ORDER[table]}), '')) AS md5 FROM ${table} r`,
+  );
+  return rows[0];
+}
+
 /** Every projection's checkpoint as expected after `eventsHandled` events, all running. */
 export const allRunning = (eventsHandled: number) =>
   Object.fromEntries(PROJECTION_NAMES.map((name) => [name, { eventsHandled, state: 'running' }]));
