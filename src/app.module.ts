@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { ActorsModule } from './actors/actors.module.js';
 import { AuditModule } from './audit/audit.module.js';
+import type { SealingOptions } from './audit/tamper-evidence/tamper-evidence.service.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IncidentsModule } from './incidents/incidents.module.js';
@@ -17,7 +18,11 @@ export class AppModule {
    * The data source is opened and migrated before the application starts: embedded
    * PostgreSQL allows a single connection, which everything in the process shares.
    */
-  static forRoot(dataSource: DataSource, projections: ProjectionOptions = { runInProcess: false }): DynamicModule {
+  static forRoot(
+    dataSource: DataSource,
+    projections: ProjectionOptions = { runInProcess: false },
+    sealing: SealingOptions = { trustedKeys: [], intervalMs: 0 },
+  ): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -33,7 +38,7 @@ export class AppModule {
         PlacesModule,
         ProjectionsModule.forRoot(projections),
         TimelinesModule,
-        AuditModule,
+        AuditModule.forRoot(sealing),
       ],
     };
   }

@@ -7,6 +7,7 @@ import { AppModule } from './app.module.js';
 import { RequestValidationError } from './common/problem.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import type { ProjectionOptions } from './projections/projections.module.js';
+import type { SealingOptions } from './audit/tamper-evidence/tamper-evidence.service.js';
 
 /** The largest request body accepted; larger ones get 413 and record nothing. */
 export const BODY_LIMIT = '1mb';
@@ -15,12 +16,14 @@ export interface AppOptions {
   logger?: LoggerService | LogLevel[] | false;
   /** Where the projections run: in this process unless said otherwise. */
   projections?: ProjectionOptions;
+  /** Sealing and verifying the log: by default no sealing key, so nothing is sealed. */
+  sealing?: SealingOptions;
 }
 
 /** The HTTP application on an opened, migrated data source (see main.ts and the tests). */
 export async function createApp(dataSource: DataSource, options: AppOptions = {}): Promise<NestExpressApplication> {
   const projections = options.projections ?? { runInProcess: true };
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(dataSource, projections), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(dataSource, projections, options.sealing), {
     bodyParser: false,
     logger: options.logger,
   });

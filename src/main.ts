@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.js';
+import { loadSealKey } from './audit/tamper-evidence/seal-key.js';
 import { loadConfig } from './config/config.js';
 import { migrate, openDataSource } from './database/data-source.js';
 import { startDatabase } from './database/database.js';
@@ -15,10 +16,15 @@ async function main() {
 
   // On a server, `npm run worker` processes may work the projections instead (PROJECTIONS=off here).
   const serverUrl = database.target.embedded ? undefined : database.target.url;
-  const app = await createApp(dataSource, { projections: { runInProcess: config.projectionsInProcess || !serverUrl, serverUrl } });
+  const sealKey = loadSealKey({ pem: config.sealing.keyPem, file: config.sealing.keyFile });
+  const app = await createApp(dataSource, {
+    projections: { runInProcess: config.projectionsInProcess || !serverUrl, serverUrl },
+    sealing: { key: sealKey, trustedKeys: config.sealing.trustedKeys, intervalMs: config.sealing.intervalMs },
+  });
   await app.listen(config.port);
   logger.log(`Listening on ${await app.getUrl()} (API docs at /docs)`);
   logger.log(`Database: ${database.description}`);
+  logger.log(`Seals are signed with Ed25519 public key ${sealKey.publicKey.toString('base64url')}`);
 
   // Close HTTP first, then the pool, then embedded PostgreSQL, so its files are left clean.
   const shutdown = async (signal: string) => {

@@ -1,12 +1,23 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { poolOf } from '../database/data-source.js';
 import { EventLog } from './event-log.js';
 import { EventsController } from './http/events.controller.js';
+import { SealsController } from './http/seals.controller.js';
+import { SEALING_OPTIONS, TamperEvidence, type SealingOptions } from './tamper-evidence/tamper-evidence.service.js';
 
-@Module({
-  controllers: [EventsController],
-  // A plain class on the shared pool (embedded PostgreSQL has one connection); the CLI makes its own.
-  providers: [{ provide: EventLog, useFactory: (dataSource: DataSource) => new EventLog(poolOf(dataSource)), inject: [DataSource] }],
-})
-export class AuditModule {}
+@Module({})
+export class AuditModule {
+  static forRoot(sealing: SealingOptions): DynamicModule {
+    return {
+      module: AuditModule,
+      controllers: [EventsController, SealsController],
+      providers: [
+        // A plain class on the shared pool (embedded PostgreSQL has one connection); the CLI makes its own.
+        { provide: EventLog, useFactory: (dataSource: DataSource) => new EventLog(poolOf(dataSource)), inject: [DataSource] },
+        { provide: SEALING_OPTIONS, useValue: sealing },
+        TamperEvidence,
+      ],
+    };
+  }
+}

@@ -5,12 +5,13 @@ import { poolOf } from '../database/data-source.js';
 import { EventStore, type LogBound } from '../event-store/index.js';
 import { ALL_PROJECTIONS } from '../projections/all-projections.js';
 import { replayProjections } from './replay.js';
+import { addTamperEvidenceCommands } from './tamper-evidence/tamper-evidence.cli.js';
 
 type WithDatabase = <T>(work: (dataSource: DataSource) => Promise<T>) => Promise<T>;
 
-/** `npm run cli -- audit replay [--until <timestamp|position>]` */
+/** `npm run cli -- audit replay [--until <timestamp|position>]`, `audit verify`, `audit seal` */
 export function auditCommand(withDatabase: WithDatabase): Command {
-  const command = new Command('audit').description('checks for auditors: the read models replayed from the log');
+  const command = new Command('audit').description('checks for auditors: the read models replayed from the log, and the log against its hashes and seals');
 
   command
     .command('replay')
@@ -45,6 +46,7 @@ export function auditCommand(withDatabase: WithDatabase): Command {
         if (report.differs) process.exitCode = 1;
       }),
     );
+  addTamperEvidenceCommands(command, withDatabase);
   return command;
 }
 

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 export interface AppConfig {
   /** HTTP port; 0 lets the OS pick one (tests). */
@@ -9,6 +9,17 @@ export interface AppConfig {
   dataDir: string;
   /** PROJECTIONS=off leaves the projections to `npm run worker` processes (on a server only). */
   projectionsInProcess: boolean;
+  sealing: SealingConfig;
+}
+
+export interface SealingConfig {
+  /** The Ed25519 private key as PEM (SEAL_KEY), else the file holding it (made on first start). */
+  keyPem?: string;
+  keyFile: string;
+  /** Public keys (raw, base64url) whose seals count besides the configured key's: keys used before. */
+  trustedKeys: Buffer[];
+  /** How often this process seals the log; 0 leaves sealing to another process. */
+  intervalMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -26,5 +37,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (projections !== 'in-process' && projections !== 'off') {
     throw new ConfigError(`PROJECTIONS must be "in-process" or "off", got "${env.PROJECTIONS}"`);
   }
-  return { port, databaseUrl, dataDir: resolve(env.DATA_DIR ?? './data'), projectionsInProcess: projections === 'in-process' };
+  const dataDir = resolve(env.DATA_DIR ?? './data');
+  return { port, databaseUrl, dataDir, projectionsInProcess: projections === 'in-process', sealing: sealingConfig(env, dataDir) };
+}
+
+function sealingConfig(env: NodeJS.ProcessEnv, dataDir: string): SealingConfig {
+  const interval = Number(env.SEAL_INTERVAL_SECONDS ?? 60);
+  if (!Number.isFinite(interval) || interval < 0) {
+    throw new ConfigError(`SEAL_INTERVAL_SECONDS must be a number of seconds, 0 for none, got "${env.SEAL_INTERVAL_SECONDS}"`);
+  }
+  const trustedKeys = (env.SEAL_TRUSTED_KEYS ?? '')
+    .split(',')
+    .map((key) => key.trim())
+    .filter(Boolean)
+    .map((key) => {
+      const raw = Buffer.from(key, 'base64url');
+      if (raw.length !== 32 || raw.toString('base64url') !== key) {
+        throw new ConfigError(`SEAL_TRUSTED_KEYS must list raw Ed25519 public keys in base64url (43 characters), got "${key}"`);
+      }
+      return raw;
+    });
+  return {
+    keyPem: env.SEAL_KEY?.trim() || undefined,
+    keyFile: resolve(env.SEAL_KEY_FILE ?? join(dataDir, 'seal-key.pem')),
+    trustedKeys,
+    intervalMs: interval * 1000,
+  };
 }

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
+import { hashUnhashedEvents } from '../event-store/hash-backfill.js';
 import { loadBundledPlaces } from '../places/load/load-places.js';
 import { loadSqlMigrations } from './sql-migrations.js';
 
@@ -59,6 +60,8 @@ export function poolOf(dataSource: DataSource): Pool {
 export async function migrate(dataSource: DataSource, target: DatabaseTarget): Promise<string[]> {
   const run = async () => {
     const applied = (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name);
+    // Events recorded before the log was hash-chained get their hashes (see the migration).
+    await hashUnhashedEvents(poolOf(dataSource));
     // Reference data that ships with the code (the gazetteer), reloaded only when it changed.
     await loadBundledPlaces(poolOf(dataSource));
     return applied;

@@ -4,6 +4,7 @@ import { LOG_START, checkpointOf, type Checkpoint } from './checkpoint.js';
 import { IdempotencyKeyReusedError, StreamOrderError, WrongExpectedVersionError } from './errors.js';
 import type { EventMetadata, ExpectedVersion, NewEvent, RecordedEvent } from './event.js';
 import { EventSchemas } from './event-schemas.js';
+import { canonicalJson, hashDocumentSql } from './event-hash.js';
 
 export interface AppendOptions {
   /** The same key on the same stream returns the first append's result and appends nothing. */
@@ -84,68 +85,85 @@ const COLUMNS = `global_position, stream_id, stream_version, type, schema_versio
  * expected version N it inserts versions N+1.. after checking that version N exists (nothing to
  * check for a new stream); a writer that got there first holds N+1, and the unique
  * (stream_id, stream_version) key refuses the second. With 'any' it appends after the stream's
- * current version. A single event (the usual case) travels as plain parameters; a batch as one
- * JSON array.
+ * current version. Each event's hash chains to the one before it (event-hash.ts): the statement
+ * reads the hash of version N along with the check, and chains a batch with a recursive query.
  *
  * The log is read in transaction order, so a stream may only grow in transactions no older than
  * the one that wrote its last event: otherwise a transaction that began before version N was
  * written, and appends N+1 after it, would put N+1 before N in the log. Such an append finds no
  * base and is refused with StreamOrderError (a single-statement append never is: its
  * transaction begins after the version it extends was committed).
+ *
+ * Parameters: $1 stream, $2 expected version (null for 'any'), then the events' types, schema
+ * versions, and canonical data and metadata ($3-$6: arrays for a batch, scalars for one event),
+ * then the idempotency key and request hash.
  */
-function appendStatement(shape: { batch: boolean; any: boolean; idempotent: boolean }) {
-  const newEvents = shape.batch
-    ? `SELECT e.value->>'type' AS type, (e.value->>'schemaVersion')::int AS schema_version,
-              e.value->'data' AS data, e.value->'metadata' AS metadata, e.ordinality
-       FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS e(value, ordinality)`
-    : `SELECT $3::text AS type, $4::int AS schema_version, $5::jsonb AS data, $6::jsonb AS metadata,
-              1::bigint AS ordinality`;
+function appendStatement(shape: { any: boolean; idempotent: boolean }) {
   const base = shape.any
-    ? `SELECT coalesce(max(stream_version), 0) AS version FROM events WHERE stream_id = $1 AND $2::int IS NULL
-       HAVING NOT EXISTS (SELECT 1 FROM events WHERE stream_id = $1 AND transaction_id > pg_current_xact_id())`
-    : `SELECT $2::int AS version
-       WHERE $2::int = 0 OR EXISTS (SELECT 1 FROM events WHERE stream_id = $1 AND stream_version = $2::int
-                                    AND transaction_id <= pg_current_xact_id())`;
-  const [key, hash] = shape.batch ? ['$4', '$5'] : ['$7', '$8'];
+    ? `SELECT latest.version, latest.hash FROM (
+         SELECT 0 AS version, NULL::bytea AS hash
+         UNION ALL (SELECT stream_version, hash FROM events WHERE stream_id = $1 ORDER BY stream_version DESC LIMIT 1)
+       ) AS latest
+       WHERE $2::int IS NULL
+         AND NOT EXISTS (SELECT 1 FROM events WHERE stream_id = $1 AND transaction_id > pg_current_xact_id())
+       ORDER BY latest.version DESC LIMIT 1`
+    : EXPECTED_BASE;
+  const chainedHash = (previous: string, version: string) =>
+    hashDocumentSql({ data: 'n.data', metadata: 'n.metadata', previous, recordedAt: 'now()', schemaVersion: 'n.schema_version', stream: '$1::text', type: 'n.type', version });
   const remember = shape.idempotent
     ? `, remembered AS (
          INSERT INTO event_idempotency_keys (stream_id, idempotency_key, request_hash, stream_version, positions)
-         SELECT $1, ${key}, ${hash}, max(stream_version), array_agg(global_position ORDER BY global_position)
+         SELECT $1, $7, $8, max(stream_version), array_agg(global_position ORDER BY global_position)
          FROM appended HAVING count(*) > 0
        )`
     : '';
   return {
-    name: `event-store.append.${shape.batch ? 'batch' : 'one'}.${shape.any ? 'any' : 'expected'}${shape.idempotent ? '.idempotent' : ''}`,
+    name: `event-store.append.${shape.any ? 'any' : 'expected'}${shape.idempotent ? '.idempotent' : ''}`,
     text: `
-      WITH new_events AS (${newEvents}),
+      WITH RECURSIVE new_events AS (
+        SELECT * FROM unnest($3::text[], $4::int[], $5::text[], $6::text[]) WITH ORDINALITY
+          AS e(type, schema_version, data, metadata, ordinality)
+      ),
+      chained AS (
+        SELECT n.ordinality, base.version + 1 AS stream_version, base.hash AS previous_hash,
+               ${chainedHash('base.hash', 'base.version + 1')} AS hash
+        FROM (${base}) AS base JOIN new_events n ON n.ordinality = 1
+        UNION ALL
+        SELECT n.ordinality, c.stream_version + 1, c.hash, ${chainedHash('c.hash', 'c.stream_version + 1')}
+        FROM chained c JOIN new_events n ON n.ordinality = c.ordinality + 1
+      ),
       appended AS (
-        INSERT INTO events (stream_id, stream_version, type, schema_version, data, metadata)
-        SELECT $1, base.version + new_events.ordinality, new_events.type, new_events.schema_version,
-               new_events.data, new_events.metadata
-        FROM (${base}) AS base, new_events
-        ORDER BY new_events.ordinality
+        INSERT INTO events (stream_id, stream_version, type, schema_version, data, metadata, previous_hash, hash)
+        SELECT $1, c.stream_version, n.type, n.schema_version, n.data::jsonb, n.metadata::jsonb, c.previous_hash, c.hash
+        FROM chained c JOIN new_events n USING (ordinality)
+        ORDER BY c.ordinality
         RETURNING global_position, stream_version
       )${remember}
       SELECT global_position, stream_version FROM appended ORDER BY global_position`,
   };
 }
 
-const APPEND_STATEMENTS = new Map(
-  [false, true].flatMap((batch) =>
-    [false, true].flatMap((any) =>
-      [false, true].map((idempotent) => [`${batch}/${any}/${idempotent}`, appendStatement({ batch, any, idempotent })] as const),
-    ),
+/** The version an append expects, with its hash: none for a new stream, else only if it is there. */
+const EXPECTED_BASE = `
+  SELECT 0 AS version, NULL::bytea AS hash WHERE $2::int = 0
+  UNION ALL
+  SELECT stream_version, hash FROM events
+  WHERE stream_id = $1 AND stream_version = $2::int AND $2::int > 0 AND transaction_id <= pg_current_xact_id()`;
+
+const APPEND_STATEMENTS = new Map<string, { name: string; text: string }>(
+  [false, true].flatMap((any) =>
+    [false, true].map((idempotent) => [`batch/${any}/${idempotent}`, appendStatement({ any, idempotent })] as const),
   ),
 );
 
 /** The hot path, one event at an expected version, as the plainest statement the planner can get. */
-APPEND_STATEMENTS.set('false/false/false', {
+APPEND_STATEMENTS.set('one/false/false', {
   name: 'event-store.append.one.expected',
   text: `
-    INSERT INTO events (stream_id, stream_version, type, schema_version, data, metadata)
-    SELECT $1, $2::int + 1, $3, $4, $5, $6
-    WHERE $2::int = 0 OR EXISTS (SELECT 1 FROM events WHERE stream_id = $1 AND stream_version = $2::int
-                                 AND transaction_id <= pg_current_xact_id())
+    INSERT INTO events (stream_id, stream_version, type, schema_version, data, metadata, previous_hash, hash)
+    SELECT $1, base.version + 1, $3, $4, $5::text::jsonb, $6::text::jsonb, base.hash,
+           ${hashDocumentSql({ data: '$5::text', metadata: '$6::text', previous: 'base.hash', recordedAt: 'now()', schemaVersion: '$4::int', stream: '$1::text', type: '$3::text', version: 'base.version + 1' })}
+    FROM (${EXPECTED_BASE}) AS base
     RETURNING global_position, stream_version`,
 });
 
@@ -355,28 +373,19 @@ export class EventStore {
     idempotencyKey?: string,
     requestHash?: string,
   ): Promise<{ global_position: string; stream_version: number }[]> {
-    const batch = events.length > 1;
     const any = expected === 'any';
     const idempotent = idempotencyKey !== undefined;
-    const statement = APPEND_STATEMENTS.get(`${batch}/${any}/${idempotent}`)!;
+    const hotPath = events.length === 1 && !any && !idempotent;
+    const statement = APPEND_STATEMENTS.get(`${hotPath ? 'one' : 'batch'}/${any}/${idempotent}`)!;
     const version = any ? null : expected === 'no_stream' ? 0 : expected;
-    const rows = batch
-      ? [
-          JSON.stringify(
-            events.map((event) => ({
-              type: event.type,
-              schemaVersion: this.schemas.currentVersion(event.type),
-              data: event.data,
-              metadata: event.metadata ?? {},
-            })),
-          ),
-        ]
-      : [
-          events[0].type,
-          this.schemas.currentVersion(events[0].type),
-          JSON.stringify(events[0].data),
-          JSON.stringify(events[0].metadata ?? {}),
-        ];
+    // The canonical form is what the hash covers, and is as good JSON as any for the jsonb columns.
+    const columns = [
+      events.map((event) => event.type),
+      events.map((event) => this.schemas.currentVersion(event.type)),
+      events.map((event) => canonicalJson(event.data)),
+      events.map((event) => canonicalJson(event.metadata ?? {})),
+    ];
+    const rows = hotPath ? columns.map((column) => column[0]) : columns;
     const values = [streamId, version, ...rows, ...(idempotent ? [idempotencyKey, requestHash] : [])];
     return (await this.db.query({ ...statement, values })).rows;
   }

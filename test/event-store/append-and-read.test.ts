@@ -172,8 +172,8 @@ describe('readAll across transaction ids of different lengths', () => {
     // reader ordering by text would take 10's checkpoint and never come back for 9.
     const streamId = stream();
     await db.pool.query(
-      `INSERT INTO events (stream_id, stream_version, type, data, transaction_id)
-       VALUES ($1, 1, 'test.noted', '{}', '9'), ($1, 2, 'test.noted', '{}', '10')`,
+      `INSERT INTO events (stream_id, stream_version, type, data, transaction_id, hash)
+       VALUES ($1, 1, 'test.noted', '{}', '9', '\\x00'), ($1, 2, 'test.noted', '{}', '10', '\\x00')`,
       [streamId],
     );
     const seen: string[] = [];

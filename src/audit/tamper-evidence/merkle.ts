@@ -1,0 +1,61 @@
+import { hash } from 'node:crypto';
+
+const LEAF = Buffer.from([0]);
+const NODE = Buffer.from([1]);
+
+/** RFC 9162 (Certificate Transparency 2.0), section 2.1.1: the hash of one leaf. */
+export function leafHash(leaf: Buffer): Buffer {
+  return hash('sha256', Buffer.concat([LEAF, leaf], 1 + leaf.length), 'buffer');
+}
+
+function nodeHash(left: Buffer, right: Buffer): Buffer {
+  return hash('sha256', Buffer.concat([NODE, left, right], 65), 'buffer');
+}
+
+/**
+ * The Merkle Tree Hash of RFC 9162 over a growing list of leaves, keeping only the tree's right
+ * edge: the roots of the perfect subtrees that make up the leaves so far, largest first (one for
+ * each bit set in the count). Adding a leaf costs one hash plus one per subtree it completes, and
+ * a seal stores the edge so the next seal adds only the events after it.
+ */
+export class MerkleFrontier {
+  private constructor(
+    private readonly subtrees: Buffer[],
+    private count: number,
+  ) {}
+
+  static empty(): MerkleFrontier {
+    return new MerkleFrontier([], 0);
+  }
+
+  /** A frontier as stored; undefined when the subtrees cannot be those of `count` leaves. */
+  static restore(subtrees: readonly Buffer[], count: number): MerkleFrontier | undefined {
+    const bits = count.toString(2).split('').filter((bit) => bit === '1').length;
+    if (subtrees.length !== bits || subtrees.some((subtree) => subtree.length !== 32)) return undefined;
+    return new MerkleFrontier([...subtrees], count);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  get edge(): Buffer[] {
+    return [...this.subtrees];
+  }
+
+  add(leaf: Buffer): void {
+    let subtree = leafHash(leaf);
+    this.count++;
+    // Each trailing 1 bit of the new count below the lowest is a pair of equal subtrees to merge.
+    for (let size = this.count; size % 2 === 0; size /= 2) subtree = nodeHash(this.subtrees.pop()!, subtree);
+    this.subtrees.push(subtree);
+  }
+
+  /** The root of the leaves so far: the subtrees folded from the right. The empty tree's is sha256(""). */
+  root(): Buffer {
+    if (this.subtrees.length === 0) return hash('sha256', '', 'buffer');
+    let root = this.subtrees[this.subtrees.length - 1];
+    for (let i = this.subtrees.length - 2; i >= 0; i--) root = nodeHash(this.subtrees[i], root);
+    return root;
+  }
+}

@@ -1,0 +1,104 @@
+import type { Pool } from 'pg';
+import { LOG_START, type Checkpoint } from '../../event-store/index.js';
+import { MerkleFrontier } from './merkle.js';
+import { signStatement, signatureHolds, type SealKey } from './seal-key.js';
+import { sealStatement, statementHash, type SealContent } from './seal-statement.js';
+import { SEALED_RANGE, addSealedLeaves, headsDigest, latestSeal, rangeValues, type StoredSeal } from './seal-store.js';
+
+/** The sealer found the latest seal not to be what it signed: it will not build on it. */
+export class SealChainBrokenError extends Error {}
+
+/**
+ * Seals the log (see the migration for what a seal holds). Each seal adds the events after the
+ * previous seal's checkpoint up to where the log's safe order ends now, so no event can later
+ * join the range it covers. The Merkle leaves are read before the sealing transaction, which
+ * then only writes the heads and the seal: a transaction that holds an id holds back every
+ * reader of the log until it ends.
+ */
+export class Sealer {
+  constructor(
+    private readonly pool: Pool,
+    private readonly key: SealKey,
+    /** Public keys whose seals this sealer builds on, besides its own (keys used before a rotation). */
+    private readonly trustedKeys: readonly Buffer[] = [],
+  ) {}
+
+  /** Seals the events recorded since the last seal; undefined when there are none, or another sealer is at it. */
+  async seal(sealedAt = new Date()): Promise<StoredSeal | undefined> {
+    const last = await latestSeal(this.pool);
+    const frontier = last ? this.frontierAfter(last) : MerkleFrontier.empty();
+    const after = last?.checkpoint ?? LOG_START;
+    const through = await this.safeEnd();
+    if (!through || (through.transactionId === after.transactionId && through.position === after.position)) return undefined;
+    await addSealedLeaves(this.pool, frontier, after, through);
+
+    const sequence = (last?.sequence ?? 0) + 1;
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query(`SELECT pg_try_advisory_xact_lock(hashtext('audit-sealer')) AS got`);
+      const { rows: latest } = await client.query('SELECT max(sequence) AS sequence FROM audit_seals');
+      if (!rows[0].got || Number(latest[0].sequence ?? 0) !== sequence - 1) {
+        await client.query('ROLLBACK');
+        return undefined;
+      }
+      await client.query(
+        `INSERT INTO audit_seal_heads (seal, stream_id, stream_version, hash)
+         SELECT DISTINCT ON (stream_id) $5::bigint, stream_id, stream_version, hash FROM events
+         WHERE ${SEALED_RANGE} ORDER BY stream_id, stream_version DESC`,
+        [...rangeValues(after, through), sequence],
+      );
+      const heads = await headsDigest(client, sequence);
+      const content: SealContent = {
+        sequence,
+        checkpoint: through,
+        events: frontier.size,
+        root: frontier.root(),
+        heads: heads.heads,
+        headsDigest: heads.digest,
+        previous: last ? statementHash(last) : null,
+        // to the millisecond, as the database and the statement both keep it
+        sealedAt: new Date(sealedAt.getTime()),
+        publicKey: this.key.publicKey,
+      };
+      const seal = { ...content, signature: signStatement(this.key, sealStatement(content)), frontier: frontier.edge };
+      await client.query(
+        `INSERT INTO audit_seals (sequence, checkpoint_transaction_id, checkpoint_position, events, root, heads, heads_digest,
+                                  previous, sealed_at, public_key, signature, frontier)
+         VALUES ($1, $2::xid8, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::bytea[])`,
+        [seal.sequence, through.transactionId, through.position, seal.events, seal.root, seal.heads, seal.headsDigest,
+          seal.previous, seal.sealedAt, seal.publicKey, seal.signature, seal.frontier],
+      );
+      await client.query('COMMIT');
+      return seal;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** The tree as the last seal left it, once its signature and edge check out. */
+  private frontierAfter(last: StoredSeal): MerkleFrontier {
+    const trusted = [this.key.publicKey, ...this.trustedKeys].some((key) => key.equals(last.publicKey));
+    if (!trusted || !signatureHolds(last.publicKey, sealStatement(last), last.signature)) {
+      throw new SealChainBrokenError(`Seal ${last.sequence} is not signed by a trusted key: run audit verify`);
+    }
+    const frontier = MerkleFrontier.restore(last.frontier, last.events);
+    if (!frontier?.root().equals(last.root)) {
+      throw new SealChainBrokenError(`Seal ${last.sequence}'s stored tree edge does not give its signed root: run audit verify`);
+    }
+    return frontier;
+  }
+
+  /** The last event of the log's safe order: every transaction before it has ended. */
+  private async safeEnd(): Promise<Checkpoint | undefined> {
+    const { rows } = await this.pool.query(
+      `SELECT transaction_id::text, global_position FROM events
+       WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+       ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+    );
+    return rows[0] ? { transactionId: rows[0].transaction_id, position: Number(rows[0].global_position) } : undefined;
+  }
+}

@@ -1,0 +1,120 @@
+import { hash } from 'node:crypto';
+
+/**
+ * RFC 8785 (JSON Canonicalization Scheme) for values that came from JSON: object members sorted
+ * by their names' UTF-16 code units (what `sort()` compares), no whitespace, and strings and
+ * numbers written as ECMAScript's JSON.stringify writes them, which is what the RFC prescribes.
+ * The `canonicalize` package (by the RFC's author) is the oracle in the tests; this walk is about
+ * twice as fast, and `audit verify` runs it once for every event's data and metadata. A lone
+ * surrogate, which the RFC forbids, is escaped as JSON.stringify does, and jsonb refuses it.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'number' && !Number.isFinite(value)) throw new TypeError(`${value} has no JSON form`);
+    return JSON.stringify(value) ?? 'null';
+  }
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return canonicalJson((value as { toJSON(): unknown }).toJSON());
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i] ?? null);
+    return out + ']';
+  }
+  let out = '{';
+  let first = true;
+  for (const key of Object.keys(value).sort()) {
+    const member = (value as Record<string, unknown>)[key];
+    if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue;
+    out += (first ? '' : ',') + JSON.stringify(key) + ':' + canonicalJson(member);
+    first = false;
+  }
+  return out + '}';
+}
+
+/** What an event's hash covers, besides the hash of the event before it in its stream. */
+export interface HashedContent {
+  streamId: string;
+  streamVersion: number;
+  type: string;
+  schemaVersion: number;
+  /** RFC 8785 forms of the event's data and metadata. */
+  canonicalData: string;
+  canonicalMetadata: string;
+  /** The recorded time to the microsecond, as RECORDED_AT_TEXT writes it. */
+  recordedAt: string;
+}
+
+/**
+ * The recorded time as the hash covers it: UTC to the microsecond, which is what the database
+ * keeps (a JavaScript Date holds only milliseconds, so readers take this text, not the Date).
+ */
+export const RECORDED_AT_TEXT = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/**
+ * The document an event's hash is the SHA-256 of: the RFC 8785 form of
+ * `{data, metadata, previous, recordedAt, schemaVersion, stream, type, version}`, where
+ * `previous` is the hex hash of the stream's event before it (null for its first). Members are
+ * written in their canonical order; `hashDocumentSql` writes the same bytes in the database.
+ */
+export function hashDocument(content: HashedContent, previous: Buffer | null): string {
+  return (
+    `{"data":${content.canonicalData},"metadata":${content.canonicalMetadata},` +
+    `"previous":${previous === null ? 'null' : `"${previous.toString('hex')}"`},"recordedAt":"${content.recordedAt}",` +
+    `"schemaVersion":${content.schemaVersion},"stream":${JSON.stringify(content.streamId)},` +
+    `"type":${JSON.stringify(content.type)},"version":${content.streamVersion}}`
+  );
+}
+
+export function eventHash(content: HashedContent, previous: Buffer | null): Buffer {
+  return hash('sha256', hashDocument(content, previous), 'buffer');
+}
+
+/**
+ * hashDocument in SQL, over SQL expressions for each part (the data and metadata as canonical
+ * text, the previous hash as bytea). `to_json(text)` escapes a string as JSON.stringify does:
+ * `"`, `\`, the five short escapes, and \u00xx for the other control characters.
+ */
+export function hashDocumentSql(parts: {
+  data: string;
+  metadata: string;
+  previous: string;
+  recordedAt: string;
+  schemaVersion: string;
+  stream: string;
+  type: string;
+  version: string;
+}): string {
+  return `sha256(convert_to('{"data":' || ${parts.data} || ',"metadata":' || ${parts.metadata}
+    || ',"previous":' || coalesce('"' || encode(${parts.previous}, 'hex') || '"', 'null')
+    || ',"recordedAt":"' || ${RECORDED_AT_TEXT(parts.recordedAt)}
+    || '","schemaVersion":' || (${parts.schemaVersion})::text || ',"stream":' || to_json(${parts.stream})::text
+    || ',"type":' || to_json(${parts.type})::text || ',"version":' || (${parts.version})::text || '}', 'UTF8'))`;
+}
+
+/** The columns an event's hash covers, as hashedContent() takes them from a row. */
+export const HASHED_COLUMNS = `global_position, stream_id, stream_version, type, schema_version, data, metadata,
+  ${RECORDED_AT_TEXT('recorded_at')} AS recorded_at_text, previous_hash, hash`;
+
+export interface HashedRow {
+  global_position: string;
+  stream_id: string;
+  stream_version: number;
+  type: string;
+  schema_version: number;
+  data: unknown;
+  metadata: unknown;
+  recorded_at_text: string;
+  previous_hash: Buffer | null;
+  hash: Buffer | null;
+}
+
+export function hashedContent(row: HashedRow): HashedContent {
+  return {
+    streamId: row.stream_id,
+    streamVersion: row.stream_version,
+    type: row.type,
+    schemaVersion: row.schema_version,
+    canonicalData: canonicalJson(row.data),
+    canonicalMetadata: canonicalJson(row.metadata),
+    recordedAt: row.recorded_at_text,
+  };
+}
