@@ -1,5 +1,5 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createApp } from '../../src/app.js';
+import { createApp, type AppOptions } from '../../src/app.js';
 import { openTestDatabase, type TestDatabase } from './test-database.js';
 
 export interface TestApp {
@@ -9,10 +9,10 @@ export interface TestApp {
 }
 
 /** The whole HTTP application on a database of the test file's own. */
-export async function openTestApp(): Promise<TestApp> {
+export async function openTestApp(options: Pick<AppOptions, 'sealing'> = {}): Promise<TestApp> {
   const db = await openTestDatabase();
   const serverUrl = db.target.embedded ? undefined : db.target.url;
-  const app = await createApp(db.dataSource, { logger: ['error'], projections: { runInProcess: true, serverUrl, pollMs: 200 } });
+  const app = await createApp(db.dataSource, { logger: ['error'], projections: { runInProcess: true, serverUrl, pollMs: 200 }, ...options });
   await app.init();
   return {
     app,

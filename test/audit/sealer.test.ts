@@ -1,0 +1,119 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { MerkleFrontier } from '../../src/audit/tamper-evidence/merkle.js';
+import { generateSealKey, signatureHolds } from '../../src/audit/tamper-evidence/seal-key.js';
+import { sealStatement } from '../../src/audit/tamper-evidence/seal-statement.js';
+import { readSeals } from '../../src/audit/tamper-evidence/seal-store.js';
+import { SealChainBrokenError, Sealer } from '../../src/audit/tamper-evidence/sealer.js';
+import { verifyLog } from '../../src/audit/tamper-evidence/verify.js';
+import { EventStore, formatCheckpoint } from '../../src/event-store/index.js';
+import { describeOnServer, logSettled, openTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { appendMixedStreams, auditStream } from './support/log.js';
+
+let db: TestDatabase;
+let store: EventStore;
+const key = generateSealKey();
+/** The key that takes over from `key` halfway through. */
+const rotated = generateSealKey();
+
+beforeAll(async () => {
+  db = await openTestDatabase();
+  store = new EventStore(db.pool);
+});
+
+afterAll(() => db.close());
+
+/** The Merkle root over every event hash up to a checkpoint, from scratch. */
+async function rootThrough(checkpoint: { transactionId: string; position: number }): Promise<Buffer> {
+  const { rows } = await db.pool.query(
+    `SELECT hash FROM events WHERE (transaction_id, global_position) <= ($1::xid8, $2::bigint) ORDER BY transaction_id, global_position`,
+    [checkpoint.transactionId, checkpoint.position],
+  );
+  const frontier = MerkleFrontier.empty();
+  rows.forEach((row) => frontier.add(row.hash));
+  return frontier.root();
+}
+
+describe('sealing the log', () => {
+  it('seals nothing when nothing was recorded since the last seal', async () => {
+    const sealer = new Sealer(db.pool, key);
+    expect(await sealer.seal()).toBeUndefined();
+    await appendMixedStreams(store, 2);
+    await logSettled(db.pool);
+    const first = await sealer.seal();
+    expect(first).toMatchObject({ sequence: 1, events: 12, heads: 3, previous: null });
+    expect(await sealer.seal()).toBeUndefined();
+  });
+
+  it('adds only the new events to each seal, and signs a statement anyone can check', async () => {
+    const sealer = new Sealer(db.pool, key);
+    for (let round = 0; round < 3; round++) {
+      await store.append(auditStream(), 'no_stream', [{ type: 'audit-test.noted', data: { round } }]);
+      await logSettled(db.pool);
+      await sealer.seal();
+    }
+    const seals = await readSeals(db.pool);
+    expect(seals.map((seal) => seal.sequence)).toEqual([1, 2, 3, 4]);
+    for (const seal of seals) {
+      expect(seal.root).toEqual(await rootThrough(seal.checkpoint));
+      expect(signatureHolds(key.publicKey, sealStatement(seal), seal.signature)).toBe(true);
+    }
+    expect(JSON.parse(sealStatement(seals[3]))).toEqual({
+      checkpoint: formatCheckpoint(seals[3].checkpoint),
+      events: 15,
+      heads: { count: 1, digest: seals[3].headsDigest.toString('hex') },
+      previous: expect.stringMatching(/^[0-9a-f]{64}$/),
+      publicKey: key.publicKey.toString('base64url'),
+      root: seals[3].root.toString('hex'),
+      sealedAt: seals[3].sealedAt.toISOString(),
+      sequence: 4,
+    });
+    expect((await verifyLog(db.pool, { trustedKeys: [key.publicKey] })).ok).toBe(true);
+  });
+
+  it('builds on seals of an earlier key only when told to trust it', async () => {
+    await store.append(auditStream(), 'no_stream', [{ type: 'audit-test.noted', data: {} }]);
+    await logSettled(db.pool);
+    await expect(new Sealer(db.pool, rotated).seal()).rejects.toThrow(SealChainBrokenError);
+    const seal = await new Sealer(db.pool, rotated, [key.publicKey]).seal();
+    expect(seal).toMatchObject({ sequence: 5, publicKey: rotated.publicKey });
+    expect((await verifyLog(db.pool, { trustedKeys: [key.publicKey, rotated.publicKey] })).ok).toBe(true);
+  });
+});
+
+describeOnServer('sealing while others write', () => {
+  it('leaves out a transaction still open, and takes it into the next seal once it commits', async () => {
+    const sealer = new Sealer(db.pool, key, [rotated.publicKey]);
+    const before = (await readSeals(db.pool)).at(-1)!;
+    const late = await db.pool.connect();
+    try {
+      await late.query('BEGIN');
+      await store.on(late).append(auditStream('late'), 'no_stream', [{ type: 'audit-test.noted', data: { late: true } }]);
+      // Committed while the other is open, so behind it in the log's safe order: not sealable yet.
+      await store.append(auditStream('after'), 'no_stream', [{ type: 'audit-test.noted', data: {} }]);
+      expect(await sealer.seal()).toBeUndefined();
+      await late.query('COMMIT');
+    } finally {
+      late.release();
+    }
+    await logSettled(db.pool);
+    const seal = await sealer.seal();
+    expect(seal).toMatchObject({ sequence: before.sequence + 1, events: before.events + 2, heads: 2 });
+    expect(seal!.root).toEqual(await rootThrough(seal!.checkpoint));
+  });
+
+  it('takes turns: sealers racing each other leave one unbroken chain', async () => {
+    const sealers = Array.from({ length: 4 }, () => new Sealer(db.pool, key, [rotated.publicKey]));
+    for (let round = 0; round < 5; round++) {
+      await Promise.all([
+        ...sealers.map((sealer) => sealer.seal()),
+        store.append(auditStream('race'), 'no_stream', [{ type: 'audit-test.noted', data: { round } }]),
+      ]);
+    }
+    await logSettled(db.pool);
+    await sealers[0].seal();
+    const seals = await readSeals(db.pool);
+    expect(seals.map((seal) => seal.sequence)).toEqual(seals.map((_, i) => i + 1));
+    const report = await verifyLog(db.pool, { trustedKeys: [key.publicKey, rotated.publicKey] });
+    expect(report.findings).toEqual([]);
+  });
+});
