@@ -30,17 +30,23 @@ export async function verifyChains(
       values: [after.streamId, after.streamVersion, pageSize],
     });
     const done = rows.length < pageSize;
-    // A stream is checked once all its events are read: the last one of a page may go on.
+    const check = (stream: HashedRow[]) => {
+      streams++;
+      const finding = checkStream(stream);
+      if (finding) report.finding(finding);
+    };
+    // A stream is checked once all its events are read: the last one of a page may go on in the next.
+    if (pending.length && pending[0].stream_id !== rows[0]?.stream_id) {
+      check(pending);
+      pending = [];
+    }
     let start = 0;
     for (let i = 0; i < rows.length; i++) {
       const streamEnds = i === rows.length - 1 ? done : rows[i + 1].stream_id !== rows[i].stream_id;
       if (!streamEnds) continue;
-      const stream = pending.length ? [...pending, ...rows.slice(start, i + 1)] : rows.slice(start, i + 1);
+      check([...pending, ...rows.slice(start, i + 1)]);
       pending = [];
       start = i + 1;
-      streams++;
-      const finding = checkStream(stream);
-      if (finding) report.finding(finding);
     }
     pending.push(...rows.slice(start));
     events += rows.length;
