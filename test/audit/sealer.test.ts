@@ -5,6 +5,7 @@ import { sealStatement } from '../../src/audit/tamper-evidence/seal-statement.js
 import { readSeals } from '../../src/audit/tamper-evidence/seal-store.js';
 import { SealChainBrokenError, Sealer } from '../../src/audit/tamper-evidence/sealer.js';
 import { verifyLog } from '../../src/audit/tamper-evidence/verify.js';
+import { HASHED_COLUMNS, eventHash, hashedContent } from '../../src/event-store/event-hash.js';
 import { EventStore, formatCheckpoint } from '../../src/event-store/index.js';
 import { describeOnServer, logSettled, openTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { appendMixedStreams, auditStream } from './support/log.js';
@@ -77,6 +78,39 @@ describe('sealing the log', () => {
     const seal = await new Sealer(db.pool, rotated, [key.publicKey]).seal();
     expect(seal).toMatchObject({ sequence: 5, publicKey: rotated.publicKey });
     expect((await verifyLog(db.pool, { trustedKeys: [key.publicKey, rotated.publicKey] })).ok).toBe(true);
+  });
+});
+
+describe('sealing across transaction ids of different lengths', () => {
+  it('orders transactions as numbers: a seal covers the whole log, in the order an outsider reads it', async () => {
+    // A log of its own, whose first transactions are 9 and 10 (as text, "10" sorts before "9",
+    // and "9" after any later id): written as the tracker would have, hashes and all.
+    const own = await openTestDatabase();
+    try {
+      const streamId = auditStream('digits');
+      for (const [version, transactionId] of [[1, '9'], [2, '10']] as const) {
+        const { rows: before } = await own.pool.query('SELECT hash FROM events WHERE stream_id = $1', [streamId]);
+        const { rows } = await own.pool.query(
+          `INSERT INTO events (stream_id, stream_version, type, data, transaction_id, previous_hash, hash)
+           VALUES ($1, $2, 'audit-test.noted', '{}', $3, $4, '\\x00') RETURNING ${HASHED_COLUMNS}`,
+          [streamId, version, transactionId, before[0]?.hash ?? null],
+        );
+        await own.pool.query('ALTER TABLE events DISABLE TRIGGER USER');
+        await own.pool.query('UPDATE events SET hash = $2 WHERE global_position = $1', [rows[0].global_position, eventHash(hashedContent(rows[0]), before[0]?.hash ?? null)]);
+        await own.pool.query('ALTER TABLE events ENABLE TRIGGER USER');
+      }
+      await appendMixedStreams(new EventStore(own.pool), 1);
+      await logSettled(own.pool);
+      const seal = (await new Sealer(own.pool, key).seal())!;
+      expect(seal.events).toBe(8);
+      const { rows } = await own.pool.query('SELECT hash FROM events ORDER BY transaction_id, global_position');
+      const frontier = MerkleFrontier.empty();
+      rows.forEach((row) => frontier.add(row.hash));
+      expect(seal.root).toEqual(frontier.root());
+      expect((await verifyLog(own.pool, { trustedKeys: [key.publicKey] })).findings).toEqual([]);
+    } finally {
+      await own.close();
+    }
   });
 });
 

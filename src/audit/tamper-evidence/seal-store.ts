@@ -85,7 +85,7 @@ export async function addSealedLeaves(db: Queryable, frontier: MerkleFrontier, a
     const { rows } = await db.query({
       name: 'audit.sealed-leaves',
       text: `SELECT transaction_id::text, global_position, hash FROM events WHERE ${SEALED_RANGE}
-             ORDER BY transaction_id, global_position LIMIT ${page}`,
+             ORDER BY events.transaction_id, events.global_position LIMIT ${page}`,
       values: rangeValues(from, through),
     });
     for (const row of rows) frontier.add(row.hash ?? Buffer.alloc(0));

@@ -97,7 +97,7 @@ export class Sealer {
     const { rows } = await this.pool.query(
       `SELECT transaction_id::text, global_position FROM events
        WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-       ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+       ORDER BY events.transaction_id DESC, events.global_position DESC LIMIT 1`,
     );
     return rows[0] ? { transactionId: rows[0].transaction_id, position: Number(rows[0].global_position) } : undefined;
   }

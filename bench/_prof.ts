@@ -1,0 +1,10 @@
+import { migrate, openDataSource, poolOf } from '../src/database/data-source.js';
+import { hashUnhashedEvents } from '../src/event-store/hash-backfill.js';
+import { seedActors, seedFollowUps, seedIncidents } from './support/timeline-seed.js';
+const target = { url: 'postgres://postgres@127.0.0.1:5432/prof_verify', embedded: false };
+const ds = await openDataSource(target); await migrate(ds, target); const pool = poolOf(ds);
+await seedIncidents(pool, 363636, await seedActors(pool, 200)); await seedFollowUps(pool);
+let t = performance.now();
+console.log(await hashUnhashedEvents(pool), (performance.now() - t) / 1000);
+await pool.query('VACUUM ANALYZE events');
+await ds.destroy();
