@@ -1,16 +1,23 @@
 import { hash } from 'node:crypto';
 
 const LEAF = Buffer.from([0]);
-const NODE = Buffer.from([1]);
 
 /** RFC 9162 (Certificate Transparency 2.0), section 2.1.1: the hash of one leaf. */
 export function leafHash(leaf: Buffer): Buffer {
   return hash('sha256', Buffer.concat([LEAF, leaf], 1 + leaf.length), 'buffer');
 }
 
+/** Where a node's input is put together: one buffer for every node hashed, rather than a new one each. */
+const nodeInput = Buffer.alloc(65, 1);
+
 function nodeHash(left: Buffer, right: Buffer): Buffer {
-  return hash('sha256', Buffer.concat([NODE, left, right], 65), 'buffer');
+  left.copy(nodeInput, 1);
+  right.copy(nodeInput, 33);
+  return hash('sha256', nodeInput, 'buffer');
 }
+
+/** RFC 9162's leaf hash in SQL, so the database does that half of the hashing: `leafHashSql('hash')`. */
+export const leafHashSql = (column: string) => `sha256('\\x00'::bytea || ${column})`;
 
 /**
  * The Merkle Tree Hash of RFC 9162 over a growing list of leaves, keeping only the tree's right
@@ -44,7 +51,12 @@ export class MerkleFrontier {
   }
 
   add(leaf: Buffer): void {
-    let subtree = leafHash(leaf);
+    this.addLeafHash(leafHash(leaf));
+  }
+
+  /** Adds a leaf by its leaf hash, computed elsewhere (leafHashSql). */
+  addLeafHash(leafHash: Buffer): void {
+    let subtree = leafHash;
     this.count++;
     // Each trailing 1 bit of the new count below the lowest is a pair of equal subtrees to merge.
     for (let size = this.count; size % 2 === 0; size /= 2) subtree = nodeHash(this.subtrees.pop()!, subtree);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { QueryResultRow } from 'pg';
 import type { Checkpoint, Queryable } from '../../event-store/index.js';
-import type { MerkleFrontier } from './merkle.js';
+import { leafHashSql, type MerkleFrontier } from './merkle.js';
 import type { Seal } from './seal-statement.js';
 
 export interface StoredSeal extends Seal {
@@ -74,23 +74,29 @@ function toSeal(row: QueryResultRow): StoredSeal {
   };
 }
 
-/**
- * Adds the hashes of the events in (after, through] to a Merkle tree, in the log's safe order. An
- * event without a hash (which the database refuses to take) adds an empty leaf: a tree that
- * cannot match any seal.
- */
+/** Adds the hashes of the events in (after, through] to a Merkle tree, in the log's safe order. */
 export async function addSealedLeaves(db: Queryable, frontier: MerkleFrontier, after: Checkpoint, through: Checkpoint): Promise<void> {
   const page = 20_000;
   for (let from = after; ; ) {
     const { rows } = await db.query({
       name: 'audit.sealed-leaves',
-      text: `SELECT transaction_id::text, global_position, hash FROM events WHERE ${SEALED_RANGE}
+      text: `SELECT transaction_id::text, global_position, ${leafHashSql('hash')} AS leaf_hash FROM events WHERE ${SEALED_RANGE}
              ORDER BY events.transaction_id, events.global_position LIMIT ${page}`,
       values: rangeValues(from, through),
     });
-    for (const row of rows) frontier.add(row.hash ?? Buffer.alloc(0));
+    for (const row of rows) frontier.addLeafHash(row.leaf_hash);
     if (rows.length < page) return;
     const last = rows[rows.length - 1];
     from = { transactionId: last.transaction_id, position: Number(last.global_position) };
   }
+}
+
+/** The last event of the log's safe order: every transaction before it has ended. */
+export async function logSafeEnd(db: Queryable): Promise<Checkpoint | undefined> {
+  const { rows } = await db.query(
+    `SELECT transaction_id::text, global_position FROM events
+     WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+     ORDER BY events.transaction_id DESC, events.global_position DESC LIMIT 1`,
+  );
+  return rows[0] ? { transactionId: rows[0].transaction_id, position: Number(rows[0].global_position) } : undefined;
 }

@@ -3,7 +3,7 @@ import { LOG_START, type Checkpoint } from '../../event-store/index.js';
 import { MerkleFrontier } from './merkle.js';
 import { signStatement, signatureHolds, type SealKey } from './seal-key.js';
 import { sealStatement, statementHash, type SealContent } from './seal-statement.js';
-import { SEALED_RANGE, addSealedLeaves, headsDigest, latestSeal, rangeValues, type StoredSeal } from './seal-store.js';
+import { SEALED_RANGE, addSealedLeaves, headsDigest, latestSeal, logSafeEnd, rangeValues, type StoredSeal } from './seal-store.js';
 
 /** The sealer found the latest seal not to be what it signed: it will not build on it. */
 export class SealChainBrokenError extends Error {}
@@ -28,7 +28,7 @@ export class Sealer {
     const last = await latestSeal(this.pool);
     const frontier = last ? this.frontierAfter(last) : MerkleFrontier.empty();
     const after = last?.checkpoint ?? LOG_START;
-    const through = await this.safeEnd();
+    const through = await logSafeEnd(this.pool);
     if (!through || (through.transactionId === after.transactionId && through.position === after.position)) return undefined;
     await addSealedLeaves(this.pool, frontier, after, through);
 
@@ -90,15 +90,5 @@ export class Sealer {
       throw new SealChainBrokenError(`Seal ${last.sequence}'s stored tree edge does not give its signed root: run audit verify`);
     }
     return frontier;
-  }
-
-  /** The last event of the log's safe order: every transaction before it has ended. */
-  private async safeEnd(): Promise<Checkpoint | undefined> {
-    const { rows } = await this.pool.query(
-      `SELECT transaction_id::text, global_position FROM events
-       WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-       ORDER BY events.transaction_id DESC, events.global_position DESC LIMIT 1`,
-    );
-    return rows[0] ? { transactionId: rows[0].transaction_id, position: Number(rows[0].global_position) } : undefined;
   }
 }

@@ -1,67 +1,36 @@
 import type { Queryable } from '../../event-store/index.js';
-import { HASHED_COLUMNS, eventHash, hashedContent, type HashedContent, type HashedRow } from '../../event-store/event-hash.js';
+import { eventHash, hashedColumns, type HashedContent, type HashedRow } from '../../event-store/event-hash.js';
+import { canonicalFromJsonbText } from '../../event-store/jsonb-canonical.js';
 import type { Finding } from './findings.js';
 
 interface ChainedEvent {
   row: HashedRow;
-  content: HashedContent;
+  content?: HashedContent;
   /** Whether its content, at its version, gives its hash. */
   intact: boolean;
 }
 
 /**
- * Reads the log stream by stream and checks each stream's hash chain, calling back with the first
- * bad event of each stream that has one, and with the count of events read as it goes.
+ * The hashed columns, with data and metadata as jsonb writes them: rewriting that text into its
+ * canonical form is cheaper than parsing it and walking the objects (see jsonb-canonical.ts).
  */
-export async function verifyChains(
-  db: Queryable,
-  report: { finding(finding: Finding): void; progress(events: number): void },
-  pageSize = 5000,
-): Promise<{ events: number; streams: number }> {
-  let events = 0;
-  let streams = 0;
-  let pending: HashedRow[] = [];
-  let after = { streamId: '', streamVersion: 0 };
-  for (;;) {
-    const { rows } = await db.query<HashedRow>({
-      name: 'audit.verify.stream-page',
-      text: `SELECT ${HASHED_COLUMNS} FROM events WHERE (stream_id, stream_version) > ($1, $2)
-             ORDER BY stream_id, stream_version LIMIT $3`,
-      values: [after.streamId, after.streamVersion, pageSize],
-    });
-    const done = rows.length < pageSize;
-    const check = (stream: HashedRow[]) => {
-      streams++;
-      const finding = checkStream(stream);
-      if (finding) report.finding(finding);
-    };
-    // A stream is checked once all its events are read: the last one of a page may go on in the next.
-    if (pending.length && pending[0].stream_id !== rows[0]?.stream_id) {
-      check(pending);
-      pending = [];
-    }
-    let start = 0;
-    for (let i = 0; i < rows.length; i++) {
-      const streamEnds = i === rows.length - 1 ? done : rows[i + 1].stream_id !== rows[i].stream_id;
-      if (!streamEnds) continue;
-      check([...pending, ...rows.slice(start, i + 1)]);
-      pending = [];
-      start = i + 1;
-    }
-    pending.push(...rows.slice(start));
-    events += rows.length;
-    report.progress(events);
-    if (done) return { events, streams };
-    const last = rows[rows.length - 1];
-    after = { streamId: last.stream_id, streamVersion: last.stream_version };
-  }
+export const CHAIN_COLUMNS = hashedColumns({ jsonText: true });
+
+/** One stream's events in version order, for checkStream. */
+export async function readChain(db: Queryable, streamId: string): Promise<HashedRow[]> {
+  const { rows } = await db.query<HashedRow>({
+    name: 'audit.verify.stream',
+    text: `SELECT ${CHAIN_COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_version`,
+    values: [streamId],
+  });
+  return rows;
 }
 
 /** The first bad event of one stream's events (in version order), if there is one. */
 export function checkStream(rows: readonly HashedRow[]): Finding | undefined {
   const events: ChainedEvent[] = rows.map((row) => {
-    const content = hashedContent(row);
-    return { row, content, intact: row.hash !== null && eventHash(content, row.previous_hash).equals(row.hash) };
+    const content = contentOf(row);
+    return { row, content, intact: content !== undefined && row.hash !== null && eventHash(content, row.previous_hash).equals(row.hash) };
   });
   const hashes = new Set(rows.flatMap((row) => (row.hash ? [row.hash.toString('hex')] : [])));
   const streamId = rows[0].stream_id;
@@ -111,9 +80,26 @@ export function checkStream(rows: readonly HashedRow[]): Finding | undefined {
   return undefined;
 }
 
+/** What the hash covers; undefined for jsonb no JSON writer could have given (a number out of range). */
+export function contentOf(row: HashedRow): HashedContent | undefined {
+  try {
+    return {
+      streamId: row.stream_id,
+      streamVersion: row.stream_version,
+      type: row.type,
+      schemaVersion: row.schema_version,
+      canonicalData: canonicalFromJsonbText(row.data as string),
+      canonicalMetadata: canonicalFromJsonbText(row.metadata as string),
+      recordedAt: row.recorded_at_text,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
 /** The version other than its own at which an event's content gives its hash: where it was recorded. */
 function recordedVersion(event: ChainedEvent, streamLength: number): number | undefined {
-  if (event.row.hash === null) return undefined;
+  if (event.row.hash === null || event.content === undefined) return undefined;
   for (let version = 1; version <= streamLength + 1; version++) {
     if (version === event.row.stream_version) continue;
     if (eventHash({ ...event.content, streamVersion: version }, event.row.previous_hash).equals(event.row.hash)) return version;
@@ -121,7 +107,7 @@ function recordedVersion(event: ChainedEvent, streamLength: number): number | un
   return undefined;
 }
 
-function sameHash(a: Buffer | null, b: Buffer | null): boolean {
+export function sameHash(a: Buffer | null, b: Buffer | null): boolean {
   return a === null || b === null ? a === b : a.equals(b);
 }
 

@@ -1,8 +1,14 @@
 import pg from 'pg';
-import type { Queryable } from '../../event-store/index.js';
+import { isEmbeddedPool } from '../../database/data-source.js';
+import { formatCheckpoint, type Checkpoint, type Queryable } from '../../event-store/index.js';
+import { eventHash } from '../../event-store/event-hash.js';
+import { canonicalFromJsonbText } from '../../event-store/jsonb-canonical.js';
+import { readLogInSafeOrder, type LogRow } from './log-reader.js';
 import type { Finding } from './findings.js';
-import { verifyChains } from './verify-chains.js';
-import { verifySeals } from './verify-seals.js';
+import { MerkleFrontier, leafHash, leafHashSql } from './merkle.js';
+import { logSafeEnd, readSeals, type StoredSeal } from './seal-store.js';
+import { checkStream, readChain, sameHash } from './verify-chains.js';
+import { headFindings, sealProblems, sealedHeads, type Head } from './verify-seals.js';
 
 export interface VerifyReport {
   /** True when nothing was found. */
@@ -19,34 +25,150 @@ export interface VerifyReport {
 
 const MAX_FINDINGS = 1000;
 
+/** A stream as the pass has it so far: its last event, and the last seal range it grew in. */
+interface StreamHead extends Head {
+  streamId: string;
+  grewIn: number;
+  /** The first version it reached in that range. */
+  firstInRange: number;
+}
+
 /**
- * Recomputes every event's hash and every stream's chain, and checks the log against every seal
- * (verify-chains.ts, verify-seals.ts). The log may grow meanwhile: what was there at the start is
- * checked, and events appended since may or may not be.
+ * Recomputes every event's hash and every stream's chain, and checks the log against every seal,
+ * in one pass over the log in its safe order (up to where it ends when verification begins):
+ * - each event must give its hash, chain to its stream's event before it, and have the next
+ *   version; a stream where one does not is read again whole, in version order, to name its
+ *   first bad event and what was done (checkStream);
+ * - at each seal's checkpoint, the Merkle root and count of the events so far, and the last event
+ *   of each stream that grew since the previous seal, must be what the seal holds; and the seal
+ *   itself must be signed by a trusted key and chain to the one before it.
+ * Memory grows with the number of streams (their last version and hash), not of events.
  */
 export async function verifyLog(
   db: Queryable,
-  options: { trustedKeys: readonly Buffer[]; onProgress?: (events: number) => void },
+  options: {
+    trustedKeys: readonly Buffer[];
+    onProgress?: (events: number) => void;
+    /** Read the log with one COPY (the default for a pool on a server), or in pages of `pageSize`. */
+    copy?: boolean;
+    pageSize?: number;
+  },
 ): Promise<VerifyReport> {
   const findings: Finding[] = [];
   let found = 0;
-  const report = {
-    finding(finding: Finding) {
-      found++;
-      findings.push(finding);
-      // Keep the earliest ones: sort now and then, and drop the rest.
-      if (findings.length > 4 * MAX_FINDINGS) findings.splice(0, findings.length, ...inLogOrder(findings).slice(0, MAX_FINDINGS));
-    },
-    progress: (events: number) => options.onProgress?.(events),
+  const report = (finding: Finding) => {
+    found++;
+    findings.push(finding);
+    // Keep the earliest: sort now and then, and drop the rest.
+    if (findings.length > 4 * MAX_FINDINGS) findings.splice(0, findings.length, ...inLogOrder(findings).slice(0, MAX_FINDINGS));
   };
-  // A pool runs the passes side by side; one connection takes them in turn.
-  const [chains, seals] =
-    db instanceof pg.Pool
-      ? await Promise.all([verifyChains(db, report), verifySeals(db, options.trustedKeys, report)])
-      : [await verifyChains(db, report), await verifySeals(db, options.trustedKeys, report)];
+
+  const seals = await readAllSeals(db);
+  const end = await logSafeEnd(db);
+  const heads = new Map<string, StreamHead>();
+  const suspects = new Set<string>();
+  const frontier = MerkleFrontier.empty();
+  let sealIndex = 0;
+  /** The streams that grew since the last seal's checkpoint. */
+  let grown: StreamHead[] = [];
+
+  const closeSeal = async () => {
+    const seal = seals[sealIndex];
+    const previous = seals[sealIndex - 1];
+    const at = seal.checkpoint.position;
+    const gap = seal.sequence !== (previous?.sequence ?? 0) + 1;
+    const missing = (previous?.sequence ?? 0) + 1;
+    if (gap) report({ kind: 'seal-missing', by: 'seal', seal: missing, at, detail: `seal ${missing} is gone: seal ${seal.sequence} follows ${previous ? `seal ${previous.sequence}` : 'nothing'}` });
+    const problems = sealProblems(seal, previous, options.trustedKeys);
+    const held = await sealedHeads(db, seal.sequence);
+    if (held.heads.size !== seal.heads || !held.digest.equals(seal.headsDigest)) problems.push('has heads that differ from the ones it signed');
+    for (const problem of problems) report({ kind: 'seal-invalid', by: 'seal', seal: seal.sequence, at, detail: `seal ${seal.sequence} ${problem}` });
+    // After a gap, where this seal's range begins went with the missing seal.
+    if (!gap) {
+      const firstInRange = new Map(grown.map((head) => [head.streamId, head.firstInRange]));
+      for (const finding of headFindings(seal, held.heads, firstInRange, (stream) => heads.get(stream))) report(finding);
+    }
+    if (frontier.size !== seal.events || !frontier.root().equals(seal.root)) {
+      report({ kind: 'seal-mismatch', by: 'seal', seal: seal.sequence, at,
+        detail: `the log up to seal ${seal.sequence}'s checkpoint (${formatCheckpoint(seal.checkpoint)}) no longer gives its root: it holds ${frontier.size} events, the seal ${seal.events}` });
+    }
+    grown = [];
+    sealIndex++;
+  };
+
+  let events = 0;
+  const through = end ?? { transactionId: '0', position: 0 };
+  const copy = options.copy ?? (db instanceof pg.Pool && !isEmbeddedPool(db));
+  for await (const rows of readLogInSafeOrder(db, through, { copy, pageSize: options.pageSize ?? 5000 })) {
+    for (const row of rows) {
+      while (sealIndex < seals.length && isAfter(row, seals[sealIndex].checkpoint)) await closeSeal();
+      let head = heads.get(row.streamId);
+      if (!intact(row, head)) suspects.add(row.streamId);
+      if (!head) {
+        head = { streamId: row.streamId, version: 0, hash: null, grewIn: -1, firstInRange: 0 };
+        heads.set(row.streamId, head);
+      }
+      head.version = row.version;
+      head.hash = row.hash;
+      if (head.grewIn !== sealIndex) {
+        head.grewIn = sealIndex;
+        head.firstInRange = row.version;
+        grown.push(head);
+      }
+      if (sealIndex < seals.length) frontier.addLeafHash(row.leafHash ?? EMPTY_LEAF);
+    }
+    events += rows.length;
+    options.onProgress?.(events);
+  }
+  while (sealIndex < seals.length) await closeSeal();
+
+  // A stream that broke its chain anywhere is read again whole, to say exactly what was done.
+  for (const stream of suspects) {
+    const finding = checkStream(await readChain(db, stream));
+    if (finding) report(finding);
+  }
+
   const kept = inLogOrder(findings).slice(0, MAX_FINDINGS);
-  return { ok: found === 0, events: chains.events, streams: chains.streams, seals, first: kept[0], findings: kept, findingsLeftOut: found - kept.length };
+  return { ok: found === 0, events, streams: heads.size, seals: seals.length, first: kept[0], findings: kept, findingsLeftOut: found - kept.length };
 }
+
+async function readAllSeals(db: Queryable): Promise<StoredSeal[]> {
+  const seals: StoredSeal[] = [];
+  for (;;) {
+    const page = await readSeals(db, { after: seals.at(-1)?.sequence ?? 0, limit: 1000 });
+    seals.push(...page);
+    if (page.length < 1000) return seals;
+  }
+}
+
+/** Whether an event gives its hash, and follows its stream's event before it, as the next version. */
+function intact(row: LogRow, head: Head | undefined): boolean {
+  if (row.version !== (head ? head.version + 1 : 1) || !sameHash(row.previousHash, head?.hash ?? null) || row.hash === null) return false;
+  try {
+    const content = {
+      streamId: row.streamId,
+      streamVersion: row.version,
+      type: row.type,
+      schemaVersion: row.schemaVersion,
+      canonicalData: canonicalFromJsonbText(row.data),
+      canonicalMetadata: canonicalFromJsonbText(row.metadata),
+      recordedAt: row.recordedAt,
+    };
+    return eventHash(content, row.previousHash).equals(row.hash);
+  } catch {
+    // jsonb no JSON writer could have given (a number out of range) gives no hash
+    return false;
+  }
+}
+
+/** Whether an event comes after a checkpoint in the log's safe order. */
+function isAfter(row: LogRow, checkpoint: Checkpoint): boolean {
+  const sealed = Number(checkpoint.transactionId);
+  return row.transaction > sealed || (row.transaction === sealed && row.position > checkpoint.position);
+}
+
+/** The leaf of an event with no hash (which the database refuses to take): it can match no seal. */
+const EMPTY_LEAF = leafHash(Buffer.alloc(0));
 
 /**
  * The chains' findings first, since they name the very event, then what seals show about events,
