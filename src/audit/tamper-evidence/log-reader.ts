@@ -29,12 +29,13 @@ const ORDER = 'ORDER BY events.transaction_id, events.global_position';
 
 /**
  * The log in its safe order up to a checkpoint, a batch of rows at a time: with `copy`, as one
- * binary COPY, where the database sends the columns as it holds them (no text to format for a
- * time, a hash or a number) and the rows need no message each; else a page at a time (embedded
- * PostgreSQL does not carry COPY over its socket).
+ * binary COPY on a connection of its own, where the database sends the columns as it holds them
+ * (no text to format for a time, a hash or a number) and the rows need no message each; else a
+ * page at a time (embedded PostgreSQL does not carry COPY over its socket). COPY needs a pool:
+ * on a single connection, the reader's other queries would wait behind it.
  */
 export function readLogInSafeOrder(db: Queryable, through: Checkpoint, options: { copy: boolean; pageSize: number }): AsyncIterable<LogRow[]> {
-  return options.copy ? binaryCopy(db, through) : pages(db, through, options.pageSize);
+  return options.copy && db instanceof pg.Pool ? binaryCopy(db, through) : pages(db, through, options.pageSize);
 }
 
 async function* pages(db: Queryable, through: Checkpoint, pageSize: number): AsyncIterable<LogRow[]> {
@@ -75,9 +76,8 @@ const FIELDS = 12;
 /** Microseconds from 1970 to 2000, where PostgreSQL counts its times from. */
 const POSTGRES_EPOCH_US = 946_684_800_000_000;
 
-/** On a connection of its own when given a pool; on the connection given (and in its transaction) otherwise. */
-async function* binaryCopy(db: Queryable, through: Checkpoint): AsyncIterable<LogRow[]> {
-  const client = db instanceof pg.Pool ? await db.connect() : (db as pg.PoolClient);
+async function* binaryCopy(pool: pg.Pool, through: Checkpoint): AsyncIterable<LogRow[]> {
+  const client = await pool.connect();
   try {
     // COPY takes no parameters: the checkpoint is written in, from a parsed checkpoint's digits.
     if (!/^\d+$/.test(through.transactionId) || !Number.isSafeInteger(through.position)) throw new Error('Not a checkpoint');
@@ -113,7 +113,7 @@ async function* binaryCopy(db: Queryable, through: Checkpoint): AsyncIterable<Lo
       if (rows.length) yield rows;
     }
   } finally {
-    if (client !== db) client.release();
+    client.release();
   }
 }
 

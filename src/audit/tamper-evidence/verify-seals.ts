@@ -48,8 +48,8 @@ export async function sealedHeads(db: Queryable, sequence: number): Promise<{ he
 
 /**
  * Compares the log at a seal's checkpoint with the heads the seal holds: for each stream that
- * grew in the seal's range (`grown`, with the first version it reached there) or that the seal
- * holds, the stream's last event then (`current`) must be the one the seal holds.
+ * grew in the seal's range (`grown`: each with the first version it reached there) or that the
+ * seal holds, the stream's last event then (`current`) must be the one the seal holds.
  */
 export function headFindings(
   seal: StoredSeal,
@@ -74,8 +74,8 @@ export function headFindings(
     } else if (!now) {
       found('stream-removed', 1, `stream ${stream} is gone: ${sealedBy} holds it up to ${describe(stream, held.version)}`);
     } else if (now.version < held.version) {
-      found('truncated', now.version + 1, `${describe(stream, now.version + 1)} to ${describe(stream, held.version)} are gone: ` +
-        `${sealedBy} holds them, and the stream now ends at ${describe(stream, now.version)}`);
+      const gone = now.version + 1 === held.version ? `${describe(stream, held.version)} is` : `${describe(stream, now.version + 1)} to ${describe(stream, held.version)} are`;
+      found('truncated', now.version + 1, `${gone} gone: ${sealedBy} holds ${stream} up to ${describe(stream, held.version)}, and it now ends at ${describe(stream, now.version)}`);
     } else {
       found('rewritten', held.version, `${describe(stream, held.version)} is not the event ${sealedBy} holds: the stream was rewritten up to it, hashes and all`);
     }

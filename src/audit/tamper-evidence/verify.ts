@@ -49,7 +49,7 @@ export async function verifyLog(
   options: {
     trustedKeys: readonly Buffer[];
     onProgress?: (events: number) => void;
-    /** Read the log with one COPY (the default for a pool on a server), or in pages of `pageSize`. */
+    /** Read the log with one COPY (the default for a pool on a server; never on a single connection), or in pages. */
     copy?: boolean;
     pageSize?: number;
   },
