@@ -6,6 +6,7 @@ import {
   parseCheckpoint,
   toHistoryEntry,
   type Checkpoint,
+  type EventIntegrity,
   type HistoryEntry,
   type LogCut,
   type Queryable,
@@ -17,6 +18,7 @@ export interface LogEvent extends HistoryEntry {
   /** This event's own checkpoint: pass it as `after` to read on from just after it. */
   checkpoint: string;
   streamId: string;
+  integrity: EventIntegrity;
 }
 
 export interface LogPage {
@@ -27,7 +29,14 @@ export interface LogPage {
 
 export function toLogEvent(event: RecordedEvent): LogEvent {
   const { position, ...entry } = toHistoryEntry(event);
-  return { position, checkpoint: formatCheckpoint(checkpointOf(event)), streamId: event.streamId, ...entry };
+  return {
+    position,
+    checkpoint: formatCheckpoint(checkpointOf(event)),
+    streamId: event.streamId,
+    ...entry,
+    // EventLog reads every event with it
+    integrity: event.integrity!,
+  };
 }
 
 /** A checkpoint given by a client (a query parameter, a command-line option), or undefined when it cannot be one. */
@@ -57,7 +66,7 @@ export class EventLog {
   async read(options: { after?: Checkpoint; limit: number; upTo?: Checkpoint }): Promise<LogPage> {
     const after = options.after ?? LOG_START;
     const { upTo } = options;
-    const page = await this.store.readAll({ after, limit: options.limit });
+    const page = await this.store.readAll({ after, limit: options.limit, integrity: true });
     const events = upTo ? page.events.filter((event) => !isAfter(checkpointOf(event), upTo)) : page.events;
     return { events: events.map(toLogEvent), next: events.length ? checkpointOf(events[events.length - 1]) : after };
   }

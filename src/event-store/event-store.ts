@@ -4,7 +4,7 @@ import { LOG_START, checkpointOf, type Checkpoint } from './checkpoint.js';
 import { IdempotencyKeyReusedError, StreamOrderError, WrongExpectedVersionError } from './errors.js';
 import type { EventMetadata, ExpectedVersion, NewEvent, RecordedEvent } from './event.js';
 import { EventSchemas } from './event-schemas.js';
-import { canonicalJson, hashDocumentSql } from './event-hash.js';
+import { RECORDED_AT_TEXT, canonicalJson, hashDocumentSql } from './event-hash.js';
 
 export interface AppendOptions {
   /** The same key on the same stream returns the first append's result and appends nothing. */
@@ -31,6 +31,8 @@ export interface ReadStreamOptions {
 export interface ReadAllOptions {
   after?: Checkpoint;
   limit?: number;
+  /** Also read what each event's hash covers and chains to (RecordedEvent.integrity), for auditors. */
+  integrity?: boolean;
 }
 
 export interface ReadAllResult {
@@ -185,12 +187,17 @@ function boundValues(until?: LogBound): [transactionId: string | null, recordedB
   return [until?.transactionId ?? null, null];
 }
 
-const READ_ALL = `
-  SELECT ${COLUMNS} FROM events
+const INTEGRITY_COLUMNS = `encode(hash, 'hex') AS hash, encode(previous_hash, 'hex') AS previous_hash,
+  ${RECORDED_AT_TEXT('recorded_at')} AS recorded_at_text`;
+
+const readAllStatement = (integrity: boolean) => `
+  SELECT ${COLUMNS}${integrity ? `, ${INTEGRITY_COLUMNS}` : ''} FROM events
   WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
     AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
   ORDER BY events.transaction_id, events.global_position
   LIMIT $3`;
+
+const READ_ALL = { plain: readAllStatement(false), withIntegrity: readAllStatement(true) };
 
 export class EventStore {
   constructor(
@@ -278,8 +285,8 @@ export class EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
     const after = options.after ?? LOG_START;
     const { rows } = await this.db.query({
-      name: 'event-store.read-all',
-      text: READ_ALL,
+      name: options.integrity ? 'event-store.read-all.integrity' : 'event-store.read-all',
+      text: options.integrity ? READ_ALL.withIntegrity : READ_ALL.plain,
       values: [after.transactionId, after.position, options.limit ?? 1000],
     });
     const events = rows.map((row) => this.toRecordedEvent(row));
@@ -415,6 +422,7 @@ export class EventStore {
       metadata: row.metadata as EventMetadata,
       recordedAt: row.recorded_at,
       transactionId: row.transaction_id,
+      ...(row.recorded_at_text && { integrity: { hash: row.hash, previousHash: row.previous_hash, recordedAt: row.recorded_at_text } }),
     });
   }
 }

@@ -26,6 +26,19 @@ export interface RecordedEvent<Type extends string = string, Data = unknown> {
   recordedAt: Date;
   /** The writing transaction (xid8, as text): with globalPosition, the log's safe order. */
   transactionId: string;
+  /** Only when asked for (readAll's `integrity`): see EventIntegrity. */
+  integrity?: EventIntegrity;
+}
+
+/**
+ * What anyone can check an event's hash with (src/event-store/event-hash.ts): its SHA-256 (hex),
+ * the hash of its stream's event before it (null for the first), and its recorded time as the hash
+ * covers it, to the microsecond.
+ */
+export interface EventIntegrity {
+  hash: string | null;
+  previousHash: string | null;
+  recordedAt: string;
 }
 
 /**

@@ -92,14 +92,14 @@ describe('GET /events', () => {
     }
   });
 
-  it('shows each event whole: its checkpoint, stream, version, type, schema version, data, metadata and time', async () => {
+  it('shows each event whole: its checkpoint, stream, version, type, schema version, data, metadata, time and hashes', async () => {
     const { events } = await readFeed((await checkpointsInSafeOrder(t.db.pool)).length, 1000);
     const [first] = events.filter((event) => event.streamId === streams[2]);
     const { rows } = await t.db.pool.query(
-      `SELECT transaction_id::text AS transaction_id, global_position FROM events WHERE stream_id = $1 AND stream_version = 1`,
+      `SELECT transaction_id::text AS transaction_id, global_position, encode(hash, 'hex') AS hash FROM events WHERE stream_id = $1 AND stream_version = 1`,
       [streams[2]],
     );
-    expect(Object.keys(first)).toEqual(['position', 'checkpoint', 'streamId', 'version', 'type', 'schemaVersion', 'data', 'metadata', 'recordedAt']);
+    expect(Object.keys(first)).toEqual(['position', 'checkpoint', 'streamId', 'version', 'type', 'schemaVersion', 'data', 'metadata', 'recordedAt', 'integrity']);
     expect(first).toEqual({
       position: Number(rows[0].global_position),
       checkpoint: `${rows[0].transaction_id}-${rows[0].global_position}`,
@@ -110,6 +110,7 @@ describe('GET /events', () => {
       data: { round: 0, n: 0, note: 'line one\nline two, "quoted", دير الزور 0' },
       metadata: { actor: 'analyst-2', requestId: expect.any(String) },
       recordedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      integrity: { hash: rows[0].hash, previousHash: null, recordedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/) },
     });
     // Each stream in version order, and the service's own events alongside the others.
     for (const streamId of streams) {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createPublicKey, verify } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import { createHash, createPublicKey, verify } from 'node:crypto';
 import request from 'supertest';
 import { generateSealKey } from '../../src/audit/tamper-evidence/seal-key.js';
 import { EventStore } from '../../src/event-store/index.js';
@@ -52,6 +53,39 @@ describe('GET /audit/seals', () => {
     expect(JSON.parse(statement)).toEqual(signed);
     expect(last.publicKey).toBe(key.publicKey.toString('base64url'));
     expect(seals.map((seal) => seal.sequence)).toEqual(seals.map((_, i) => i + 1));
+  });
+
+  it('lets an outsider with the exported log and a seal check both, with nothing but standard libraries', async () => {
+    const seal = (await sealsCovering(12)).at(-1)!;
+    const { body } = await http().get('/events').query({ limit: 1000 }).expect(200);
+    const sha256 = (...parts: (string | Buffer)[]) => parts.reduce((hash, part) => hash.update(part), createHash('sha256')).digest();
+    const last = new Map<string, string | null>();
+    const leaves: Buffer[] = [];
+    for (const event of body.events) {
+      const document = canonicalize({
+        data: event.data,
+        metadata: event.metadata,
+        previous: event.integrity.previousHash,
+        recordedAt: event.integrity.recordedAt,
+        schemaVersion: event.schemaVersion,
+        stream: event.streamId,
+        type: event.type,
+        version: event.version,
+      })!;
+      expect(sha256(document).toString('hex')).toBe(event.integrity.hash);
+      expect(event.integrity.previousHash).toBe(last.get(event.streamId) ?? null);
+      last.set(event.streamId, event.integrity.hash);
+      if (event.position <= Number(seal.checkpoint.split('-')[1])) leaves.push(Buffer.from(event.integrity.hash, 'hex'));
+    }
+    // RFC 9162, section 2.1.1, as the RFC writes it.
+    const treeHash = (items: Buffer[]): Buffer => {
+      if (items.length === 1) return sha256(Buffer.from([0]), items[0]);
+      let split = 1;
+      while (split * 2 < items.length) split *= 2;
+      return sha256(Buffer.from([1]), treeHash(items.slice(0, split)), treeHash(items.slice(split)));
+    };
+    expect(leaves).toHaveLength(seal.events);
+    expect(treeHash(leaves).toString('hex')).toBe(seal.root);
   });
 
   it('pages by sequence number', async () => {

@@ -36,6 +36,23 @@ export class EventFeedQueryDto {
   limit?: number;
 }
 
+class EventIntegrityDto {
+  @ApiProperty({
+    description:
+      'SHA-256 (hex) of the RFC 8785 form of {data, metadata, previous, recordedAt, schemaVersion, stream, type, version}, ' +
+      'with `previous` = previousHash and `recordedAt` as below: recompute it to check the event.',
+    nullable: true,
+    type: String,
+  })
+  hash: string | null;
+
+  @ApiProperty({ description: "The hash of the stream's event before it; null for its first.", nullable: true, type: String })
+  previousHash: string | null;
+
+  @ApiProperty({ description: 'The recorded time as the hash covers it: UTC, to the microsecond.', example: '2020-08-03T09:15:00.123456Z' })
+  recordedAt: string;
+}
+
 export class LogEventDto {
   @ApiProperty({ description: 'Global position: unique, but commits can land out of position order.', example: 977 })
   position: number;
@@ -63,6 +80,9 @@ export class LogEventDto {
 
   @ApiProperty()
   recordedAt: Date;
+
+  @ApiProperty({ type: EventIntegrityDto })
+  integrity: EventIntegrityDto;
 }
 
 export class EventFeedDto {
