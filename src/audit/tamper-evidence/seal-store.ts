@@ -36,23 +36,30 @@ export async function latestSeal(db: Queryable): Promise<StoredSeal | undefined>
   return rows[0] ? toSeal(rows[0]) : undefined;
 }
 
+/** A stream's last event, as a seal holds it or as the log has it at a seal's checkpoint. */
+export interface Head {
+  version: number;
+  hash: Buffer | null;
+}
+
 /**
- * The digest a seal signs over its heads: sha256 over one line per stream,
- * `<stream id>\t<version>\t<hex hash>\n`, in the byte order of the stream ids. Read in pages, so a
- * seal over a whole imported log (a head per incident) takes little memory.
+ * The heads a seal holds, with the digest it signs over them: sha256 over one line per stream,
+ * `<stream id>\t<version>\t<hex hash>\n`, in the byte order of the stream ids. Read in pages.
  */
-export async function headsDigest(db: Queryable, sequence: number): Promise<{ heads: number; digest: Buffer }> {
+export async function readSealedHeads(db: Queryable, sequence: number): Promise<{ heads: Map<string, Head>; digest: Buffer }> {
+  const heads = new Map<string, Head>();
   const digest = createHash('sha256');
-  let heads = 0;
   let after = '';
   for (;;) {
-    const { rows } = await db.query(
-      `SELECT stream_id, stream_version, hash FROM audit_seal_heads
-       WHERE seal = $1 AND stream_id > $2 ORDER BY stream_id LIMIT 10000`,
-      [sequence, after],
-    );
-    for (const row of rows) digest.update(`${row.stream_id}\t${row.stream_version}\t${row.hash.toString('hex')}\n`);
-    heads += rows.length;
+    const { rows } = await db.query({
+      name: 'audit.sealed-heads',
+      text: `SELECT stream_id, stream_version, hash FROM audit_seal_heads WHERE seal = $1 AND stream_id > $2 ORDER BY stream_id LIMIT 10000`,
+      values: [sequence, after],
+    });
+    for (const row of rows) {
+      digest.update(`${row.stream_id}\t${row.stream_version}\t${row.hash.toString('hex')}\n`);
+      heads.set(row.stream_id, { version: row.stream_version, hash: row.hash });
+    }
     if (rows.length < 10000) return { heads, digest: digest.digest() };
     after = rows[rows.length - 1].stream_id;
   }

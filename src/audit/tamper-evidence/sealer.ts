@@ -3,7 +3,7 @@ import { LOG_START, type Checkpoint } from '../../event-store/index.js';
 import { MerkleFrontier } from './merkle.js';
 import { signStatement, signatureHolds, type SealKey } from './seal-key.js';
 import { sealStatement, statementHash, type SealContent } from './seal-statement.js';
-import { SEALED_RANGE, addSealedLeaves, headsDigest, latestSeal, logSafeEnd, rangeValues, type StoredSeal } from './seal-store.js';
+import { SEALED_RANGE, addSealedLeaves, latestSeal, logSafeEnd, rangeValues, readSealedHeads, type StoredSeal } from './seal-store.js';
 
 /** The sealer found the latest seal not to be what it signed: it will not build on it. */
 export class SealChainBrokenError extends Error {}
@@ -48,13 +48,13 @@ export class Sealer {
          WHERE ${SEALED_RANGE} ORDER BY stream_id, stream_version DESC`,
         [...rangeValues(after, through), sequence],
       );
-      const heads = await headsDigest(client, sequence);
+      const heads = await readSealedHeads(client, sequence);
       const content: SealContent = {
         sequence,
         checkpoint: through,
         events: frontier.size,
         root: frontier.root(),
-        heads: heads.heads,
+        heads: heads.heads.size,
         headsDigest: heads.digest,
         previous: last ? statementHash(last) : null,
         // to the millisecond, as the database and the statement both keep it

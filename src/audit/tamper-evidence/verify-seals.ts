@@ -1,16 +1,8 @@
-import { createHash } from 'node:crypto';
-import type { Queryable } from '../../event-store/index.js';
 import type { Finding } from './findings.js';
 import { signatureHolds } from './seal-key.js';
 import { sealStatement, statementHash } from './seal-statement.js';
-import type { StoredSeal } from './seal-store.js';
+import type { Head, StoredSeal } from './seal-store.js';
 import { describe, sameHash } from './verify-chains.js';
-
-/** A stream's last event, as a seal holds it or as the log has it at a seal's checkpoint. */
-export interface Head {
-  version: number;
-  hash: Buffer | null;
-}
 
 /** What is wrong with a seal itself: its signature, its key, its link to the seal before it. */
 export function sealProblems(seal: StoredSeal, previous: StoredSeal | undefined, trustedKeys: readonly Buffer[]): string[] {
@@ -21,29 +13,6 @@ export function sealProblems(seal: StoredSeal, previous: StoredSeal | undefined,
     problems.push(`does not chain to seal ${previous.sequence}`);
   }
   return problems;
-}
-
-/**
- * The heads a seal holds, read in the byte order of the stream ids, with the digest it signs over
- * them (see headsDigest in seal-store.ts): one line `<stream id>\t<version>\t<hex hash>\n` each.
- */
-export async function sealedHeads(db: Queryable, sequence: number): Promise<{ heads: Map<string, Head>; digest: Buffer }> {
-  const heads = new Map<string, Head>();
-  const digest = createHash('sha256');
-  let after = '';
-  for (;;) {
-    const { rows } = await db.query({
-      name: 'audit.verify.sealed-heads',
-      text: `SELECT stream_id, stream_version, hash FROM audit_seal_heads WHERE seal = $1 AND stream_id > $2 ORDER BY stream_id LIMIT 10000`,
-      values: [sequence, after],
-    });
-    for (const row of rows) {
-      digest.update(`${row.stream_id}\t${row.stream_version}\t${row.hash.toString('hex')}\n`);
-      heads.set(row.stream_id, { version: row.stream_version, hash: row.hash });
-    }
-    if (rows.length < 10000) return { heads, digest: digest.digest() };
-    after = rows[rows.length - 1].stream_id;
-  }
 }
 
 /**

@@ -6,9 +6,9 @@ import { canonicalFromJsonbText } from '../../event-store/jsonb-canonical.js';
 import { readLogInSafeOrder, type LogRow } from './log-reader.js';
 import type { Finding } from './findings.js';
 import { MerkleFrontier, leafHash, leafHashSql } from './merkle.js';
-import { logSafeEnd, readSeals, type StoredSeal } from './seal-store.js';
+import { logSafeEnd, readSealedHeads, readSeals, type Head, type StoredSeal } from './seal-store.js';
 import { checkStream, readChain, sameHash } from './verify-chains.js';
-import { headFindings, sealProblems, sealedHeads, type Head } from './verify-seals.js';
+import { headFindings, sealProblems } from './verify-seals.js';
 
 export interface VerifyReport {
   /** True when nothing was found. */
@@ -80,7 +80,7 @@ export async function verifyLog(
     const missing = (previous?.sequence ?? 0) + 1;
     if (gap) report({ kind: 'seal-missing', by: 'seal', seal: missing, at, detail: `seal ${missing} is gone: seal ${seal.sequence} follows ${previous ? `seal ${previous.sequence}` : 'nothing'}` });
     const problems = sealProblems(seal, previous, options.trustedKeys);
-    const held = await sealedHeads(db, seal.sequence);
+    const held = await readSealedHeads(db, seal.sequence);
     if (held.heads.size !== seal.heads || !held.digest.equals(seal.headsDigest)) problems.push('has heads that differ from the ones it signed');
     for (const problem of problems) report({ kind: 'seal-invalid', by: 'seal', seal: seal.sequence, at, detail: `seal ${seal.sequence} ${problem}` });
     // After a gap, where this seal's range begins went with the missing seal.
