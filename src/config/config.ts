@@ -43,8 +43,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
 function sealingConfig(env: NodeJS.ProcessEnv, dataDir: string): SealingConfig {
   const interval = Number(env.SEAL_INTERVAL_SECONDS ?? 60);
-  if (!Number.isFinite(interval) || interval < 0) {
-    throw new ConfigError(`SEAL_INTERVAL_SECONDS must be a number of seconds, 0 for none, got "${env.SEAL_INTERVAL_SECONDS}"`);
+  // Node's timers take at most 2^31 - 1 ms (about 24 days).
+  if (!Number.isFinite(interval) || interval < 0 || interval > 2_147_483) {
+    throw new ConfigError(`SEAL_INTERVAL_SECONDS must be a number of seconds up to 2147483, 0 for none, got "${env.SEAL_INTERVAL_SECONDS}"`);
   }
   const trustedKeys = (env.SEAL_TRUSTED_KEYS ?? '')
     .split(',')

@@ -6,13 +6,16 @@ const PAGE = 5000;
 /**
  * Hashes the events recorded before the log was hash-chained (their hash is null), each chained
  * to the event before it in its stream. `migrate` runs it: one pass over the log in stream order,
- * a page at a time, each page's hashes written in one statement; once every event has its hash,
- * it only reads. Appends never write a null hash (the events_hashed constraint), and the
+ * a page at a time, each page's hashes written in one statement, and then the events_hashed
+ * constraint is validated, so later runs know at once that there is nothing to do. Appends never write a null hash (the events_hashed constraint), and the
  * immutability trigger lets an update fill a null hash but change nothing else.
  */
 export async function hashUnhashedEvents(pool: Pool): Promise<number> {
-  const { rows: pending } = await pool.query('SELECT EXISTS (SELECT 1 FROM events WHERE hash IS NULL) AS pending');
-  if (!pending[0].pending) return 0;
+  // Once every event was found hashed, the events_hashed constraint is validated: nothing to look for.
+  const { rows: rule } = await pool.query(
+    `SELECT convalidated FROM pg_constraint WHERE conrelid = 'events'::regclass AND conname = 'events_hashed'`,
+  );
+  if (rule[0]?.convalidated) return 0;
   let hashed = 0;
   let last: HashedRow | undefined;
   for (;;) {
@@ -42,6 +45,8 @@ export async function hashUnhashedEvents(pool: Pool): Promise<number> {
       );
       hashed += positions.length;
     }
-    if (rows.length < PAGE) return hashed;
+    if (rows.length < PAGE) break;
   }
+  if (rule[0]) await pool.query('ALTER TABLE events VALIDATE CONSTRAINT events_hashed');
+  return hashed;
 }

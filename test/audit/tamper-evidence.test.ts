@@ -73,7 +73,10 @@ const kinds = (report: VerifyReport) => report.findings.map((finding) => `${find
 describe('audit verify on an untouched log', () => {
   it('finds every hash, chain and seal intact', async () => {
     const report = await verifyLog(db.pool, { trustedKeys: [key.publicKey] });
-    expect(report).toEqual({ ok: true, events: 14, streams: 5, seals: 2, first: undefined, findings: [], findingsLeftOut: 0 });
+    expect(report).toEqual({
+      ok: true, events: 14, streams: 5, seals: 2, first: undefined, findings: [], findingsLeftOut: 0,
+      unsealedEvents: 1, lastSealedAt: seals[1].sealedAt,
+    });
     expect(seals.map((seal) => [seal.sequence, seal.events, seal.heads])).toEqual([[1, 10, 3], [2, 13, 2]]);
   });
 
@@ -213,6 +216,16 @@ describe('audit verify names the first bad event', () => {
     expect(kinds(report)).toEqual(['rewritten 1', 'rewritten 2', 'seal-mismatch 1', 'seal-mismatch 2']);
   });
 
+  it('an event moved in the log\'s order (its transaction changed), its stream intact in version order', async () => {
+    let position = 0;
+    const report = await verifyAfter(async (client) => {
+      position = await positionOf(client, streams.d, 2);
+      await client.query(`UPDATE events SET transaction_id = '3' WHERE global_position = $1`, [position]);
+    });
+    expect(report.first).toMatchObject({ kind: 'reordered', by: 'chain', event: { streamId: streams.d, streamVersion: 2, position } });
+    expect(report.first!.detail).toMatch(/out of its stream's order in the log/);
+  });
+
   it('an event after the last seal is guarded by its chain alone', async () => {
     const report = await verifyAfter((client) => client.query(`UPDATE events SET type = 'audit-test.forged' WHERE stream_id = $1`, [streams.e]));
     expect(report.first).toMatchObject({ kind: 'altered', event: { streamId: streams.e, streamVersion: 1 } });
@@ -222,9 +235,9 @@ describe('audit verify names the first bad event', () => {
 describe('audit verify checks the seals themselves', () => {
   it('a seal whose root was changed no longer has a signature that holds, and the next no longer chains to it', async () => {
     const report = await verifyAfter((client) => client.query(`UPDATE audit_seals SET root = sha256('other') WHERE sequence = 1`));
-    expect(kinds(report)).toEqual(['seal-invalid 1', 'seal-mismatch 1', 'seal-invalid 2']);
     expect(report.findings.map((finding) => finding.detail)).toEqual([
       'seal 1 has a signature that does not hold over its statement',
+      'seal 1 has a stored tree edge that does not give its root: the sealer will not build on it',
       expect.stringMatching(/^the log up to seal 1's checkpoint/),
       'seal 2 does not chain to seal 1',
     ]);
@@ -240,6 +253,12 @@ describe('audit verify checks the seals themselves', () => {
     });
     expect(kinds(report)).toEqual(['seal-invalid 2']);
     expect(report.first?.detail).toMatch(/^seal 2 is signed by a key that is not trusted/);
+  });
+
+  it('a seal whose stored tree edge was changed, which would stop the sealer, is named', async () => {
+    const report = await verifyAfter((client) => client.query(`UPDATE audit_seals SET frontier = ARRAY[sha256('edge')] WHERE sequence = 2`));
+    expect(kinds(report)).toEqual(['seal-invalid 2']);
+    expect(report.first?.detail).toBe('seal 2 has a stored tree edge that does not give its root: the sealer will not build on it');
   });
 
   it('a removed seal leaves a gap', async () => {

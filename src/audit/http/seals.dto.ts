@@ -26,7 +26,7 @@ class SealHeadsDto {
   @ApiProperty({ description: 'Streams that grew since the previous seal.', example: 42 })
   count: number;
 
-  @ApiProperty({ description: 'sha256 (hex) over `<stream id>\\t<version>\\t<hex hash>\\n` for each, in byte order of the stream ids.' })
+  @ApiProperty({ description: 'sha256 (hex) over `["<stream id>",<version>,"<hex hash>"]\\n` for each, in byte order of the stream ids.' })
   digest: string;
 }
 
@@ -135,4 +135,10 @@ export class VerifyReportDto {
 
   @ApiProperty({ description: 'Findings beyond the first 1000, left out.' })
   findingsLeftOut: number;
+
+  @ApiProperty({ description: "Events after the last seal's checkpoint: their chains guard them, no seal does yet." })
+  unsealedEvents: number;
+
+  @ApiPropertyOptional({ description: 'When the last seal was made.' })
+  lastSealedAt?: Date;
 }

@@ -2,7 +2,6 @@ import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { Checkpoint, Queryable } from '../../event-store/index.js';
 import { RECORDED_AT_TEXT } from '../../event-store/event-hash.js';
-import { leafHashSql } from './merkle.js';
 
 /** An event as verification reads it: what its hash covers, its hashes, and its place in the log. */
 export interface LogRow {
@@ -20,8 +19,6 @@ export interface LogRow {
   recordedAt: string;
   previousHash: Buffer | null;
   hash: Buffer | null;
-  /** RFC 9162's hash of `hash` as a leaf, computed by the database. */
-  leafHash: Buffer | null;
 }
 
 const RANGE = `(transaction_id, global_position) <= ($1::xid8, $2::bigint)`;
@@ -44,16 +41,22 @@ async function* pages(db: Queryable, through: Checkpoint, pageSize: number): Asy
       name: 'audit.verify.log-page',
       text: `SELECT global_position, transaction_id::text AS transaction, stream_id, stream_version, type, schema_version,
                     data::text AS data, metadata::text AS metadata, ${RECORDED_AT_TEXT('recorded_at')} AS recorded_at,
-                    previous_hash, hash, ${leafHashSql('hash')} AS leaf_hash
+                    previous_hash, hash
              FROM events WHERE ${RANGE} AND (transaction_id, global_position) > ($3::xid8, $4::bigint) ${ORDER} LIMIT $5`,
       values: [through.transactionId, through.position, after.transaction, after.position, pageSize],
     });
-  let next = page({ transaction: '0', position: 0 });
+  // The database reads the next page while this one is checked. Should the reader stop early,
+  // that page's failure (the database gone) is nobody's to handle: it must not crash the process.
+  const prefetch = (after: { transaction: string; position: number }) => {
+    const next = page(after);
+    next.catch(() => {});
+    return next;
+  };
+  let next = prefetch({ transaction: '0', position: 0 });
   for (;;) {
     const { rows } = await next;
     const last = rows[rows.length - 1];
-    // The database reads the next page while this one is checked.
-    if (rows.length === pageSize) next = page({ transaction: last.transaction, position: Number(last.global_position) });
+    if (rows.length === pageSize) next = prefetch({ transaction: last.transaction, position: Number(last.global_position) });
     yield rows.map((row) => ({
       position: Number(row.global_position),
       transaction: Number(row.transaction),
@@ -66,24 +69,24 @@ async function* pages(db: Queryable, through: Checkpoint, pageSize: number): Asy
       recordedAt: row.recorded_at,
       previousHash: row.previous_hash,
       hash: row.hash,
-      leafHash: row.leaf_hash,
     }));
     if (rows.length < pageSize) return;
   }
 }
 
-const FIELDS = 12;
+const FIELDS = 11;
 /** Microseconds from 1970 to 2000, where PostgreSQL counts its times from. */
 const POSTGRES_EPOCH_US = 946_684_800_000_000;
 
 async function* binaryCopy(pool: pg.Pool, through: Checkpoint): AsyncIterable<LogRow[]> {
+  // COPY takes no parameters: the checkpoint is written in, from a parsed checkpoint's digits.
+  if (!/^\d+$/.test(through.transactionId) || !Number.isSafeInteger(through.position)) throw new Error('Not a checkpoint');
   const client = await pool.connect();
+  let ended = false;
   try {
-    // COPY takes no parameters: the checkpoint is written in, from a parsed checkpoint's digits.
-    if (!/^\d+$/.test(through.transactionId) || !Number.isSafeInteger(through.position)) throw new Error('Not a checkpoint');
     const stream = client.query(
       copyTo(`COPY (SELECT global_position, transaction_id, stream_id, stream_version, type, schema_version,
-                           data::text, metadata::text, recorded_at, previous_hash, hash, ${leafHashSql('hash')}
+                           data::text, metadata::text, recorded_at, previous_hash, hash
                     FROM events WHERE ${RANGE.replace('$1', `'${through.transactionId}'`).replace('$2', String(through.position))} ${ORDER})
               TO STDOUT (FORMAT binary)`),
     );
@@ -94,7 +97,7 @@ async function* binaryCopy(pool: pg.Pool, through: Checkpoint): AsyncIterable<Lo
       let at = 0;
       if (!headerRead) {
         // "PGCOPY\n\377\r\n\0", flags, and the length of a header extension to skip
-        if (buffer.length < 19) {
+        if (buffer.length < 19 || buffer.length < 19 + buffer.readInt32BE(15)) {
           pending = buffer;
           continue;
         }
@@ -103,19 +106,27 @@ async function* binaryCopy(pool: pg.Pool, through: Checkpoint): AsyncIterable<Lo
       }
       const rows: LogRow[] = [];
       for (;;) {
-        const row = tupleAt(buffer, at);
-        if (!row) break;
-        if (row === 'end') break;
-        rows.push(row.row);
-        at = row.next;
+        const tuple = tupleAt(buffer, at);
+        if (tuple === undefined) break;
+        if (tuple === 'end') {
+          ended = true;
+          break;
+        }
+        rows.push(tuple.row);
+        at = tuple.next;
       }
       pending = at < buffer.length ? Buffer.from(buffer.subarray(at)) : undefined;
       if (rows.length) yield rows;
     }
+    if (!ended) throw new Error('The log\'s COPY ended before its trailer: the rows read may not be all of them');
   } finally {
-    client.release();
+    // A COPY left unread (the reader stopped early, or failed) leaves its connection unusable: drop it.
+    client.release(ended ? undefined : true);
   }
 }
+
+/** The byte length of each field that has a fixed one: 8 for bigint and xid8 and times, 4 for integers, 32 for hashes. */
+const FIXED_LENGTHS: Record<number, number> = { 0: 8, 1: 8, 3: 4, 5: 4, 8: 8, 9: 32, 10: 32 };
 
 /** Where each field of the tuple being read starts, and its length (-1 for null): reused for every tuple. */
 const starts = new Int32Array(FIELDS);
@@ -131,6 +142,10 @@ function tupleAt(buffer: Buffer, at: number): { row: LogRow; next: number } | 'e
   for (let field = 0; field < FIELDS; field++) {
     if (cursor + 4 > buffer.length) return undefined;
     const length = buffer.readInt32BE(cursor);
+    const fixed = FIXED_LENGTHS[field];
+    if (fixed !== undefined && length !== fixed && !(length === -1 && field >= 9)) {
+      throw new Error(`COPY sent ${length} bytes for field ${field}, expected ${fixed}`);
+    }
     starts[field] = cursor + 4;
     lengths[field] = length;
     cursor += 4 + Math.max(length, 0);
@@ -149,7 +164,6 @@ function tupleAt(buffer: Buffer, at: number): { row: LogRow; next: number } | 'e
       recordedAt: recordedAtText(int64(buffer, 8)),
       previousHash: view(buffer, 9),
       hash: copy(buffer, 10),
-      leafHash: view(buffer, 11),
     },
     next: cursor,
   };

@@ -44,7 +44,8 @@ export interface Head {
 
 /**
  * The heads a seal holds, with the digest it signs over them: sha256 over one line per stream,
- * `<stream id>\t<version>\t<hex hash>\n`, in the byte order of the stream ids. Read in pages.
+ * `["<stream id>",<version>,"<hex hash>"]\n` (JSON, so no stream id can pass for another), in
+ * the byte order of the stream ids. Read in pages.
  */
 export async function readSealedHeads(db: Queryable, sequence: number): Promise<{ heads: Map<string, Head>; digest: Buffer }> {
   const heads = new Map<string, Head>();
@@ -57,7 +58,7 @@ export async function readSealedHeads(db: Queryable, sequence: number): Promise<
       values: [sequence, after],
     });
     for (const row of rows) {
-      digest.update(`${row.stream_id}\t${row.stream_version}\t${row.hash.toString('hex')}\n`);
+      digest.update(`${JSON.stringify([row.stream_id, row.stream_version, row.hash.toString('hex')])}\n`);
       heads.set(row.stream_id, { version: row.stream_version, hash: row.hash });
     }
     if (rows.length < 10000) return { heads, digest: digest.digest() };

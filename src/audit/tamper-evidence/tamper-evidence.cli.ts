@@ -22,12 +22,17 @@ export function addTamperEvidenceCommands(audit: Command, withDatabase: WithData
       withDatabase(async (dataSource) => {
         const pool = poolOf(dataSource);
         const { rows } = await pool.query('SELECT count(*)::int AS total FROM events');
+        const keys = trustedKeys();
         const progress = progressLine('Verified');
-        const report = await verifyLog(pool, { trustedKeys: trustedKeys(), onProgress: (events) => progress.draw(events, rows[0].total) });
+        const report = await verifyLog(pool, { trustedKeys: keys, onProgress: (events) => progress.draw(events, rows[0].total) });
         progress.end();
         if (options.json) console.log(JSON.stringify(report, null, 2));
         else {
           console.log(`Verified ${report.events} events in ${report.streams} streams against ${report.seals} seals.`);
+          if (keys.length === 0) console.log('No sealing key (SEAL_KEY, SEAL_KEY_FILE) or SEAL_TRUSTED_KEYS is configured: no seal can be trusted.');
+          if (report.unsealedEvents) {
+            console.log(`${report.unsealedEvents} events after the last seal${report.lastSealedAt ? ` (${report.lastSealedAt.toISOString()})` : ''} are guarded by their chains alone.`);
+          }
           if (report.first) console.log(`First bad: [${report.first.kind}] ${report.first.detail}`);
           for (const finding of report.findings) console.log(`  [${finding.kind}] ${finding.detail}`);
           if (report.findingsLeftOut) console.log(`  ... and ${report.findingsLeftOut} more`);

@@ -1,4 +1,5 @@
 import type { Finding } from './findings.js';
+import { MerkleFrontier } from './merkle.js';
 import { signatureHolds } from './seal-key.js';
 import { sealStatement, statementHash } from './seal-statement.js';
 import type { Head, StoredSeal } from './seal-store.js';
@@ -11,6 +12,10 @@ export function sealProblems(seal: StoredSeal, previous: StoredSeal | undefined,
   if (!trustedKeys.some((key) => key.equals(seal.publicKey))) problems.push(`is signed by a key that is not trusted (${seal.publicKey.toString('base64url')})`);
   if (previous?.sequence === seal.sequence - 1 && !(seal.previous && statementHash(previous).equals(seal.previous))) {
     problems.push(`does not chain to seal ${previous.sequence}`);
+  }
+  // Not signed, but the sealer builds on it: a bad one stops sealing.
+  if (!MerkleFrontier.restore(seal.frontier, seal.events)?.root().equals(seal.root)) {
+    problems.push('has a stored tree edge that does not give its root: the sealer will not build on it');
   }
   return problems;
 }

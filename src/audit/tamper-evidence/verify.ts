@@ -5,9 +5,9 @@ import { eventHash } from '../../event-store/event-hash.js';
 import { canonicalFromJsonbText } from '../../event-store/jsonb-canonical.js';
 import { readLogInSafeOrder, type LogRow } from './log-reader.js';
 import type { Finding } from './findings.js';
-import { MerkleFrontier, leafHash, leafHashSql } from './merkle.js';
+import { MerkleFrontier } from './merkle.js';
 import { logSafeEnd, readSealedHeads, readSeals, type Head, type StoredSeal } from './seal-store.js';
-import { checkStream, readChain, sameHash } from './verify-chains.js';
+import { checkStream, describe, readChain, sameHash } from './verify-chains.js';
 import { headFindings, sealProblems } from './verify-seals.js';
 
 export interface VerifyReport {
@@ -21,6 +21,9 @@ export interface VerifyReport {
   /** Every finding in the log's order, the first MAX_FINDINGS of them. */
   findings: Finding[];
   findingsLeftOut: number;
+  /** Events after the last seal's checkpoint: their chains guard them, no seal does yet. */
+  unsealedEvents: number;
+  lastSealedAt?: Date;
 }
 
 const MAX_FINDINGS = 1000;
@@ -66,7 +69,8 @@ export async function verifyLog(
   const seals = await readAllSeals(db);
   const end = await logSafeEnd(db);
   const heads = new Map<string, StreamHead>();
-  const suspects = new Set<string>();
+  /** Each stream that broke in the pass, with where it first did. */
+  const suspects = new Map<string, { version: number; position: number }>();
   const frontier = MerkleFrontier.empty();
   let sealIndex = 0;
   /** The streams that grew since the last seal's checkpoint. */
@@ -97,13 +101,14 @@ export async function verifyLog(
   };
 
   let events = 0;
+  let unsealedEvents = 0;
   const through = end ?? { transactionId: '0', position: 0 };
   const copy = options.copy ?? (db instanceof pg.Pool && !isEmbeddedPool(db));
   for await (const rows of readLogInSafeOrder(db, through, { copy, pageSize: options.pageSize ?? 5000 })) {
     for (const row of rows) {
       while (sealIndex < seals.length && isAfter(row, seals[sealIndex].checkpoint)) await closeSeal();
       let head = heads.get(row.streamId);
-      if (!intact(row, head)) suspects.add(row.streamId);
+      if (!intact(row, head) && !suspects.has(row.streamId)) suspects.set(row.streamId, { version: row.version, position: row.position });
       if (!head) {
         head = { streamId: row.streamId, version: 0, hash: null, grewIn: -1, firstInRange: 0 };
         heads.set(row.streamId, head);
@@ -115,21 +120,41 @@ export async function verifyLog(
         head.firstInRange = row.version;
         grown.push(head);
       }
-      if (sealIndex < seals.length) frontier.addLeafHash(row.leafHash ?? EMPTY_LEAF);
+      // The leaf hash is computed here, not trusted to the database's sha256.
+      if (sealIndex < seals.length) frontier.add(row.hash ?? Buffer.alloc(0));
+      else unsealedEvents++;
     }
     events += rows.length;
     options.onProgress?.(events);
   }
   while (sealIndex < seals.length) await closeSeal();
 
-  // A stream that broke its chain anywhere is read again whole, to say exactly what was done.
-  for (const stream of suspects) {
-    const finding = checkStream(await readChain(db, stream));
-    if (finding) report(finding);
+  // A stream that broke anywhere is read again whole, in version order, to say exactly what was
+  // done. If it holds up that way, its events were moved in the log's order instead.
+  for (const [stream, broke] of suspects) {
+    report(
+      checkStream(await readChain(db, stream)) ?? {
+        kind: 'reordered',
+        by: 'chain',
+        event: { streamId: stream, streamVersion: broke.version, position: broke.position },
+        at: broke.position,
+        detail: `${describe(stream, broke.version)} is out of its stream's order in the log: its transaction or position was changed`,
+      },
+    );
   }
 
   const kept = inLogOrder(findings).slice(0, MAX_FINDINGS);
-  return { ok: found === 0, events, streams: heads.size, seals: seals.length, first: kept[0], findings: kept, findingsLeftOut: found - kept.length };
+  return {
+    ok: found === 0,
+    events,
+    streams: heads.size,
+    seals: seals.length,
+    first: kept[0],
+    findings: kept,
+    findingsLeftOut: found - kept.length,
+    unsealedEvents,
+    lastSealedAt: seals.at(-1)?.sealedAt,
+  };
 }
 
 async function readAllSeals(db: Queryable): Promise<StoredSeal[]> {
@@ -167,8 +192,6 @@ function isAfter(row: LogRow, checkpoint: Checkpoint): boolean {
   return row.transaction > sealed || (row.transaction === sealed && row.position > checkpoint.position);
 }
 
-/** The leaf of an event with no hash (which the database refuses to take): it can match no seal. */
-const EMPTY_LEAF = leafHash(Buffer.alloc(0));
 
 /**
  * The chains' findings first, since they name the very event, then what seals show about events,
