@@ -15,7 +15,6 @@ import { Sealer } from '../src/audit/tamper-evidence/sealer.js';
 import { verifyLog } from '../src/audit/tamper-evidence/verify.js';
 import { migrate, openDataSource, poolOf } from '../src/database/data-source.js';
 import { readLogInSafeOrder } from '../src/audit/tamper-evidence/log-reader.js';
-import { logSafeEnd } from '../src/audit/tamper-evidence/seal-store.js';
 import { hashUnhashedEvents } from '../src/event-store/hash-backfill.js';
 import { EventStore } from '../src/event-store/index.js';
 import { median, positiveInteger, withScratchDatabase } from './support/bench-database.js';
@@ -76,7 +75,7 @@ async function bench(url: string): Promise<void> {
 
 /** Verify's reading without its work: the same COPY, parsed into the same rows, and nothing done with them. */
 async function readLikeVerify(pool: pg.Pool): Promise<void> {
-  const end = await logSafeEnd(pool);
+  const end = await new EventStore(pool).safeEnd();
   for await (const rows of readLogInSafeOrder(pool, end!, { copy: true, pageSize: 5000 })) if (rows.length === 0) break;
 }
 

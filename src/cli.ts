@@ -4,7 +4,7 @@ import { loadConfig } from './config/config.js';
 import { migrate, openDataSource } from './database/data-source.js';
 import { startDatabase } from './database/database.js';
 import { exportCommand } from './audit/export.cli.js';
-import { auditCommand } from './audit/replay.cli.js';
+import { auditCommand } from './audit/audit.cli.js';
 import { runDemo } from './demo/run-demo.js';
 import { placesCommand } from './places/places.cli.js';
 import { projectionsCommand } from './projections/projections.cli.js';

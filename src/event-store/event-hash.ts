@@ -90,16 +90,9 @@ export function hashDocumentSql(parts: {
     || ',"type":' || to_json(${parts.type})::text || ',"version":' || (${parts.version})::text || '}', 'UTF8'))`;
 }
 
-/**
- * The columns an event's hash covers, as hashedContent() takes them from a row; with `jsonText`,
- * data and metadata come as jsonb writes them, for canonicalFromJsonbText.
- */
-export const hashedColumns = (options: { jsonText?: boolean } = {}) =>
-  `global_position, stream_id, stream_version, type, schema_version,
-  ${options.jsonText ? 'data::text AS data, metadata::text AS metadata' : 'data, metadata'},
+/** The columns an event's hash covers, as hashedContent() takes them from a row. */
+export const HASHED_COLUMNS = `global_position, stream_id, stream_version, type, schema_version, data, metadata,
   ${RECORDED_AT_TEXT('recorded_at')} AS recorded_at_text, previous_hash, hash`;
-
-export const HASHED_COLUMNS = hashedColumns();
 
 export interface HashedRow {
   global_position: string;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { readLogInSafeOrder } from '../../src/audit/tamper-evidence/log-reader.js';
-import { logSafeEnd } from '../../src/audit/tamper-evidence/seal-store.js';
+import { EventStore } from '../../src/event-store/index.js';
 import { describeOnServer, logSettled, openTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /** The binary COPY that `audit verify` reads the log with, on a server. */
@@ -21,7 +21,7 @@ afterAll(() => db.close());
 
 describeOnServer('reading the log by COPY', () => {
   it('reads every event in the safe order, with what its hash covers', async () => {
-    const end = (await logSafeEnd(db.pool))!;
+    const end = (await new EventStore(db.pool).safeEnd())!;
     const rows = [];
     for await (const batch of readLogInSafeOrder(db.pool, end, { copy: true, pageSize: 1 })) rows.push(...batch);
     expect(rows).toHaveLength(20000);
@@ -34,7 +34,7 @@ describeOnServer('reading the log by COPY', () => {
   it('gives its connection back usable, or not at all, when the reader stops early', async () => {
     const single = new pg.Pool({ connectionString: db.target.url, max: 1 });
     try {
-      const end = (await logSafeEnd(single))!;
+      const end = (await new EventStore(single).safeEnd())!;
       for await (const batch of readLogInSafeOrder(single, end, { copy: true, pageSize: 1 })) if (batch.length) break;
       const { rows } = await single.query('SELECT count(*)::int AS events FROM events');
       expect(rows[0].events).toBe(20000);

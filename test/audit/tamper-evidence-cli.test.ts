@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { generateKeyPairSync } from 'node:crypto';
-import { auditCommand } from '../../src/audit/replay.cli.js';
+import { auditCommand } from '../../src/audit/audit.cli.js';
 import { EventStore } from '../../src/event-store/index.js';
 import { logSettled, openTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { appendMixedStreams } from './support/log.js';

@@ -1,7 +1,8 @@
-import pg from 'pg';
+import pg, { type QueryResultRow } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { Checkpoint, Queryable } from '../../event-store/index.js';
-import { RECORDED_AT_TEXT } from '../../event-store/event-hash.js';
+import { RECORDED_AT_TEXT, type HashedContent } from '../../event-store/event-hash.js';
+import { canonicalFromJsonbText } from '../../event-store/jsonb-canonical.js';
 
 /** An event as verification reads it: what its hash covers, its hashes, and its place in the log. */
 export interface LogRow {
@@ -19,6 +20,53 @@ export interface LogRow {
   recordedAt: string;
   previousHash: Buffer | null;
   hash: Buffer | null;
+}
+
+/** What the hash covers; undefined for jsonb no JSON writer could have given (a number out of range). */
+export function contentOf(row: LogRow): HashedContent | undefined {
+  try {
+    return {
+      streamId: row.streamId,
+      streamVersion: row.version,
+      type: row.type,
+      schemaVersion: row.schemaVersion,
+      canonicalData: canonicalFromJsonbText(row.data),
+      canonicalMetadata: canonicalFromJsonbText(row.metadata),
+      recordedAt: row.recordedAt,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** LogRow's columns, as a query reads them (toLogRow); binary COPY reads its own. */
+const LOG_ROW_COLUMNS = `global_position, transaction_id::text AS transaction, stream_id, stream_version, type, schema_version,
+  data::text AS data, metadata::text AS metadata, ${RECORDED_AT_TEXT('recorded_at')} AS recorded_at, previous_hash, hash`;
+
+function toLogRow(row: QueryResultRow): LogRow {
+  return {
+    position: Number(row.global_position),
+    transaction: Number(row.transaction),
+    streamId: row.stream_id,
+    version: row.stream_version,
+    type: row.type,
+    schemaVersion: row.schema_version,
+    data: row.data,
+    metadata: row.metadata,
+    recordedAt: row.recorded_at,
+    previousHash: row.previous_hash,
+    hash: row.hash,
+  };
+}
+
+/** One stream's events in version order. */
+export async function readStream(db: Queryable, streamId: string): Promise<LogRow[]> {
+  const { rows } = await db.query({
+    name: 'audit.verify.stream',
+    text: `SELECT ${LOG_ROW_COLUMNS} FROM events WHERE stream_id = $1 ORDER BY stream_version`,
+    values: [streamId],
+  });
+  return rows.map(toLogRow);
 }
 
 const RANGE = `(transaction_id, global_position) <= ($1::xid8, $2::bigint)`;
@@ -39,10 +87,7 @@ async function* pages(db: Queryable, through: Checkpoint, pageSize: number): Asy
   const page = (after: { transaction: string; position: number }) =>
     db.query({
       name: 'audit.verify.log-page',
-      text: `SELECT global_position, transaction_id::text AS transaction, stream_id, stream_version, type, schema_version,
-                    data::text AS data, metadata::text AS metadata, ${RECORDED_AT_TEXT('recorded_at')} AS recorded_at,
-                    previous_hash, hash
-             FROM events WHERE ${RANGE} AND (transaction_id, global_position) > ($3::xid8, $4::bigint) ${ORDER} LIMIT $5`,
+      text: `SELECT ${LOG_ROW_COLUMNS} FROM events WHERE ${RANGE} AND (transaction_id, global_position) > ($3::xid8, $4::bigint) ${ORDER} LIMIT $5`,
       values: [through.transactionId, through.position, after.transaction, after.position, pageSize],
     });
   // The database reads the next page while this one is checked. Should the reader stop early,
@@ -57,19 +102,7 @@ async function* pages(db: Queryable, through: Checkpoint, pageSize: number): Asy
     const { rows } = await next;
     const last = rows[rows.length - 1];
     if (rows.length === pageSize) next = prefetch({ transaction: last.transaction, position: Number(last.global_position) });
-    yield rows.map((row) => ({
-      position: Number(row.global_position),
-      transaction: Number(row.transaction),
-      streamId: row.stream_id,
-      version: row.stream_version,
-      type: row.type,
-      schemaVersion: row.schema_version,
-      data: row.data,
-      metadata: row.metadata,
-      recordedAt: row.recorded_at,
-      previousHash: row.previous_hash,
-      hash: row.hash,
-    }));
+    yield rows.map(toLogRow);
     if (rows.length < pageSize) return;
   }
 }

@@ -98,13 +98,3 @@ export async function addSealedLeaves(db: Queryable, frontier: MerkleFrontier, a
     from = { transactionId: last.transaction_id, position: Number(last.global_position) };
   }
 }
-
-/** The last event of the log's safe order: every transaction before it has ended. */
-export async function logSafeEnd(db: Queryable): Promise<Checkpoint | undefined> {
-  const { rows } = await db.query(
-    `SELECT transaction_id::text, global_position FROM events
-     WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-     ORDER BY events.transaction_id DESC, events.global_position DESC LIMIT 1`,
-  );
-  return rows[0] ? { transactionId: rows[0].transaction_id, position: Number(rows[0].global_position) } : undefined;
-}

@@ -1,11 +1,13 @@
 import type { Pool } from 'pg';
-import { LOG_START, type Checkpoint } from '../../event-store/index.js';
+import { inTransaction } from '../../database/transaction.js';
+import { EventStore, LOG_START } from '../../event-store/index.js';
 import { MerkleFrontier } from './merkle.js';
-import { signStatement, signatureHolds, type SealKey } from './seal-key.js';
+import { signStatement, type SealKey } from './seal-key.js';
 import { sealStatement, statementHash, type SealContent } from './seal-statement.js';
-import { SEALED_RANGE, addSealedLeaves, latestSeal, logSafeEnd, rangeValues, readSealedHeads, type StoredSeal } from './seal-store.js';
+import { SEALED_RANGE, addSealedLeaves, latestSeal, rangeValues, readSealedHeads, type StoredSeal } from './seal-store.js';
+import { sealProblems } from './verify-seals.js';
 
-/** The sealer found the latest seal not to be what it signed: it will not build on it. */
+/** The latest seal does not hold (signature, key or stored tree edge): the sealer will not build on it. */
 export class SealChainBrokenError extends Error {}
 
 /**
@@ -28,20 +30,15 @@ export class Sealer {
     const last = await latestSeal(this.pool);
     const frontier = last ? this.frontierAfter(last) : MerkleFrontier.empty();
     const after = last?.checkpoint ?? LOG_START;
-    const through = await logSafeEnd(this.pool);
+    const through = await new EventStore(this.pool).safeEnd();
     if (!through || (through.transactionId === after.transactionId && through.position === after.position)) return undefined;
     await addSealedLeaves(this.pool, frontier, after, through);
 
     const sequence = (last?.sequence ?? 0) + 1;
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return inTransaction(this.pool, async (client) => {
       const { rows } = await client.query(`SELECT pg_try_advisory_xact_lock(hashtext('audit-sealer')) AS got`);
       const { rows: latest } = await client.query('SELECT max(sequence) AS sequence FROM audit_seals');
-      if (!rows[0].got || Number(latest[0].sequence ?? 0) !== sequence - 1) {
-        await client.query('ROLLBACK');
-        return undefined;
-      }
+      if (!rows[0].got || Number(latest[0].sequence ?? 0) !== sequence - 1) return undefined;
       await client.query(
         `INSERT INTO audit_seal_heads (seal, stream_id, stream_version, hash)
          SELECT DISTINCT ON (stream_id) $5::bigint, stream_id, stream_version, hash FROM events
@@ -69,26 +66,14 @@ export class Sealer {
         [seal.sequence, through.transactionId, through.position, seal.events, seal.root, seal.heads, seal.headsDigest,
           seal.previous, seal.sealedAt, seal.publicKey, seal.signature, seal.frontier],
       );
-      await client.query('COMMIT');
       return seal;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
-  /** The tree as the last seal left it, once its signature and edge check out. */
+  /** The tree as the last seal left it, once the seal holds as audit verify would have it. */
   private frontierAfter(last: StoredSeal): MerkleFrontier {
-    const trusted = [this.key.publicKey, ...this.trustedKeys].some((key) => key.equals(last.publicKey));
-    if (!trusted || !signatureHolds(last.publicKey, sealStatement(last), last.signature)) {
-      throw new SealChainBrokenError(`Seal ${last.sequence} is not signed by a trusted key: run audit verify`);
-    }
-    const frontier = MerkleFrontier.restore(last.frontier, last.events);
-    if (!frontier?.root().equals(last.root)) {
-      throw new SealChainBrokenError(`Seal ${last.sequence}'s stored tree edge does not give its signed root: run audit verify`);
-    }
-    return frontier;
+    const problems = sealProblems(last, undefined, [this.key.publicKey, ...this.trustedKeys]);
+    if (problems.length) throw new SealChainBrokenError(`Seal ${last.sequence} ${problems.join('; ')}: run audit verify`);
+    return MerkleFrontier.restore(last.frontier, last.events)!;
   }
 }

@@ -3,7 +3,7 @@ import { MerkleFrontier } from './merkle.js';
 import { signatureHolds } from './seal-key.js';
 import { sealStatement, statementHash } from './seal-statement.js';
 import type { Head, StoredSeal } from './seal-store.js';
-import { describe, sameHash } from './verify-chains.js';
+import { eventLabel, sameHash } from './verify-chains.js';
 
 /** What is wrong with a seal itself: its signature, its key, its link to the seal before it. */
 export function sealProblems(seal: StoredSeal, previous: StoredSeal | undefined, trustedKeys: readonly Buffer[]): string[] {
@@ -40,18 +40,18 @@ export function headFindings(
     const found = (kind: Finding['kind'], streamVersion: number, detail: string) =>
       findings.push({ kind, by: 'seal', event: { streamId: stream, streamVersion }, seal: seal.sequence, at: seal.checkpoint.position, detail });
     if (held && now && sameHash(now.hash, held.hash)) {
-      found('reordered', now.version, `${describe(stream, now.version)} is the event ${sealedBy} holds as ${describe(stream, held.version)}: the stream was renumbered`);
+      found('reordered', now.version, `${eventLabel(stream, now.version)} is the event ${sealedBy} holds as ${eventLabel(stream, held.version)}: the stream was renumbered`);
     } else if (!held || (now && now.version > held.version)) {
       const version = held ? held.version + 1 : grown.get(stream)!;
-      found('inserted', version, `${describe(stream, version)} was never recorded: it lies before ${sealedBy}'s checkpoint, ` +
-        `and the seal holds ${held ? `${describe(stream, held.version)} as its last` : 'no event of its stream there'}`);
+      found('inserted', version, `${eventLabel(stream, version)} was never recorded: it lies before ${sealedBy}'s checkpoint, ` +
+        `and the seal holds ${held ? `${eventLabel(stream, held.version)} as its last` : 'no event of its stream there'}`);
     } else if (!now) {
-      found('stream-removed', 1, `stream ${stream} is gone: ${sealedBy} holds it up to ${describe(stream, held.version)}`);
+      found('stream-removed', 1, `stream ${stream} is gone: ${sealedBy} holds it up to ${eventLabel(stream, held.version)}`);
     } else if (now.version < held.version) {
-      const gone = now.version + 1 === held.version ? `${describe(stream, held.version)} is` : `${describe(stream, now.version + 1)} to ${describe(stream, held.version)} are`;
-      found('truncated', now.version + 1, `${gone} gone: ${sealedBy} holds ${stream} up to ${describe(stream, held.version)}, and it now ends at ${describe(stream, now.version)}`);
+      const gone = now.version + 1 === held.version ? `${eventLabel(stream, held.version)} is` : `${eventLabel(stream, now.version + 1)} to ${eventLabel(stream, held.version)} are`;
+      found('truncated', now.version + 1, `${gone} gone: ${sealedBy} holds ${stream} up to ${eventLabel(stream, held.version)}, and it now ends at ${eventLabel(stream, now.version)}`);
     } else {
-      found('rewritten', held.version, `${describe(stream, held.version)} is not the event ${sealedBy} holds: the stream was rewritten up to it, hashes and all`);
+      found('rewritten', held.version, `${eventLabel(stream, held.version)} is not the event ${sealedBy} holds: the stream was rewritten up to it, hashes and all`);
     }
   };
   for (const stream of grown.keys()) check(stream);

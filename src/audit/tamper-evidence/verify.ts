@@ -1,13 +1,12 @@
 import pg from 'pg';
 import { isEmbeddedPool } from '../../database/data-source.js';
-import { formatCheckpoint, type Checkpoint, type Queryable } from '../../event-store/index.js';
+import { EventStore, formatCheckpoint, type Checkpoint, type Queryable } from '../../event-store/index.js';
 import { eventHash } from '../../event-store/event-hash.js';
-import { canonicalFromJsonbText } from '../../event-store/jsonb-canonical.js';
-import { readLogInSafeOrder, type LogRow } from './log-reader.js';
+import { contentOf, readLogInSafeOrder, readStream, type LogRow } from './log-reader.js';
 import type { Finding } from './findings.js';
 import { MerkleFrontier } from './merkle.js';
-import { logSafeEnd, readSealedHeads, readSeals, type Head, type StoredSeal } from './seal-store.js';
-import { checkStream, describe, readChain, sameHash } from './verify-chains.js';
+import { readSealedHeads, readSeals, type Head, type StoredSeal } from './seal-store.js';
+import { checkStream, eventLabel, sameHash } from './verify-chains.js';
 import { headFindings, sealProblems } from './verify-seals.js';
 
 export interface VerifyReport {
@@ -67,7 +66,7 @@ export async function verifyLog(
   };
 
   const seals = await readAllSeals(db);
-  const end = await logSafeEnd(db);
+  const end = await new EventStore(db).safeEnd();
   const heads = new Map<string, StreamHead>();
   /** Each stream that broke in the pass, with where it first did. */
   const suspects = new Map<string, { version: number; position: number }>();
@@ -133,12 +132,12 @@ export async function verifyLog(
   // done. If it holds up that way, its events were moved in the log's order instead.
   for (const [stream, broke] of suspects) {
     report(
-      checkStream(await readChain(db, stream)) ?? {
+      checkStream(await readStream(db, stream)) ?? {
         kind: 'reordered',
         by: 'chain',
         event: { streamId: stream, streamVersion: broke.version, position: broke.position },
         at: broke.position,
-        detail: `${describe(stream, broke.version)} is out of its stream's order in the log: its transaction or position was changed`,
+        detail: `${eventLabel(stream, broke.version)} is out of its stream's order in the log: its transaction or position was changed`,
       },
     );
   }
@@ -169,21 +168,8 @@ async function readAllSeals(db: Queryable): Promise<StoredSeal[]> {
 /** Whether an event gives its hash, and follows its stream's event before it, as the next version. */
 function intact(row: LogRow, head: Head | undefined): boolean {
   if (row.version !== (head ? head.version + 1 : 1) || !sameHash(row.previousHash, head?.hash ?? null) || row.hash === null) return false;
-  try {
-    const content = {
-      streamId: row.streamId,
-      streamVersion: row.version,
-      type: row.type,
-      schemaVersion: row.schemaVersion,
-      canonicalData: canonicalFromJsonbText(row.data),
-      canonicalMetadata: canonicalFromJsonbText(row.metadata),
-      recordedAt: row.recordedAt,
-    };
-    return eventHash(content, row.previousHash).equals(row.hash);
-  } catch {
-    // jsonb no JSON writer could have given (a number out of range) gives no hash
-    return false;
-  }
+  const content = contentOf(row);
+  return content !== undefined && eventHash(content, row.previousHash).equals(row.hash);
 }
 
 /** Whether an event comes after a checkpoint in the log's safe order. */
