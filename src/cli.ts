@@ -6,6 +6,7 @@ import { startDatabase } from './database/database.js';
 import { exportCommand } from './audit/export.cli.js';
 import { auditCommand } from './audit/audit.cli.js';
 import { runDemo } from './demo/run-demo.js';
+import { importCommand } from './imports/import.cli.js';
 import { placesCommand } from './places/places.cli.js';
 import { projectionsCommand } from './projections/projections.cli.js';
 
@@ -43,6 +44,7 @@ program.addCommand(placesCommand(withDatabase));
 program.addCommand(projectionsCommand(withDatabase));
 program.addCommand(auditCommand(withDatabase));
 program.addCommand(exportCommand(withDatabase));
+program.addCommand(importCommand(withDatabase));
 
 program.parseAsync().catch((error) => {
   console.error(error instanceof Error ? error.message : error);

@@ -10,17 +10,21 @@ export interface ProgressLine {
  * `[##########....................] Replayed 500 / 1500 events`, or without a total
  * `Exported 500 events`.
  */
-export function progressLine(label: string, write: (text: string) => void = (text) => process.stderr.write(text)): ProgressLine {
+export function progressLine(
+  label: string,
+  write: (text: string) => void = (text) => process.stderr.write(text),
+  unit = 'events',
+): ProgressLine {
   let drawn = 0;
   return {
     draw(done, total) {
       const now = Date.now();
       if (now - drawn < 100 && done !== total) return;
       drawn = now;
-      if (total === undefined) return write(`\r${label} ${done} events`);
+      if (total === undefined) return write(`\r${label} ${done} ${unit}`);
       const share = total ? Math.min(1, done / total) : 1;
       const bar = '#'.repeat(Math.round(share * 30)).padEnd(30, '.');
-      write(`\r[${bar}] ${label} ${done} / ${total} events`);
+      write(`\r[${bar}] ${label} ${done} / ${total} ${unit}`);
     },
     end() {
       if (drawn) write('\n');

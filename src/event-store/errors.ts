@@ -31,3 +31,10 @@ export class StreamOrderError extends Error {
     super(`Stream ${streamId} was last written by a transaction newer than this one; retry in a new transaction`);
   }
 }
+
+/** Of the streams a batch was to start, one or more exist already. Nothing was appended. */
+export class StreamsExistError extends Error {
+  constructor(readonly streamIds: readonly string[]) {
+    super(`${streamIds.length === 1 ? `Stream ${streamIds[0]} exists` : `Streams ${streamIds.join(', ')} exist`} already; nothing was appended`);
+  }
+}

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Pool, PoolClient, QueryResultRow } from 'pg';
 import { LOG_START, checkpointOf, type Checkpoint } from './checkpoint.js';
-import { IdempotencyKeyReusedError, StreamOrderError, WrongExpectedVersionError } from './errors.js';
+import { IdempotencyKeyReusedError, StreamOrderError, StreamsExistError, WrongExpectedVersionError } from './errors.js';
 import type { EventMetadata, ExpectedVersion, NewEvent, RecordedEvent } from './event.js';
 import { EventSchemas } from './event-schemas.js';
 import { RECORDED_AT_TEXT, canonicalJson, hashDocumentSql } from './event-hash.js';
@@ -170,6 +170,35 @@ APPEND_STATEMENTS.set('one/false/false', {
 });
 
 /**
+ * Many new streams in one statement, for bulk imports: each stream's events take versions 1..n,
+ * chained as append chains them (the first has no previous hash). The unique (stream_id,
+ * stream_version) key refuses the whole statement if any of the streams exists. Parameters: the
+ * events' streams, versions, types, schema versions, canonical data and metadata, as arrays.
+ */
+const START_STREAMS = {
+  name: 'event-store.start-streams',
+  text: `
+    WITH RECURSIVE new_events AS (
+      SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::int[], $5::text[], $6::text[]) WITH ORDINALITY
+        AS e(stream_id, stream_version, type, schema_version, data, metadata, ordinality)
+    ),
+    chained AS (
+      SELECT n.ordinality, n.stream_id, n.stream_version, NULL::bytea AS previous_hash,
+             ${hashDocumentSql({ data: 'n.data', metadata: 'n.metadata', previous: 'NULL::bytea', recordedAt: 'now()', schemaVersion: 'n.schema_version', stream: 'n.stream_id', type: 'n.type', version: '1' })} AS hash
+      FROM new_events n WHERE n.stream_version = 1
+      UNION ALL
+      SELECT n.ordinality, n.stream_id, n.stream_version, c.hash,
+             ${hashDocumentSql({ data: 'n.data', metadata: 'n.metadata', previous: 'c.hash', recordedAt: 'now()', schemaVersion: 'n.schema_version', stream: 'n.stream_id', type: 'n.type', version: 'n.stream_version' })}
+      FROM chained c JOIN new_events n ON n.stream_id = c.stream_id AND n.stream_version = c.stream_version + 1
+    )
+    INSERT INTO events (stream_id, stream_version, type, schema_version, data, metadata, previous_hash, hash)
+    SELECT c.stream_id, c.stream_version, n.type, n.schema_version, n.data::jsonb, n.metadata::jsonb, c.previous_hash, c.hash
+    FROM chained c JOIN new_events n USING (ordinality)
+    ORDER BY c.ordinality
+    RETURNING stream_id, global_position`,
+};
+
+/**
  * Only transactions that no running transaction can precede: see checkpoint.ts. The ORDER BY
  * names the table's column: a bare `transaction_id` would mean the text output column, sorting
  * '100' before '99' (and sorting every page instead of reading the index in order).
@@ -265,6 +294,53 @@ export class EventStore {
         }
       }
     }
+  }
+
+  /**
+   * Starts many new streams at once, all or none: the bulk import's append. Each stream gets its
+   * events as versions 1..n, and the log gets them in the order given. When any of the streams
+   * exists already, nothing is appended (StreamsExistError names them).
+   */
+  async startStreams(streams: readonly { streamId: string; events: readonly NewEvent[] }[]): Promise<AppendResult[]> {
+    if (streams.length === 0) return [];
+    const events = streams.flatMap(({ streamId, events }) => {
+      if (events.length === 0) throw new Error(`Nothing to append to ${streamId}`);
+      return events.map((event, index) => ({ streamId, version: index + 1, event }));
+    });
+    const values = [
+      events.map(({ streamId }) => streamId),
+      events.map(({ version }) => version),
+      events.map(({ event }) => event.type),
+      events.map(({ event }) => this.schemas.currentVersion(event.type)),
+      events.map(({ event }) => canonicalJson(event.data)),
+      events.map(({ event }) => canonicalJson(event.metadata ?? {})),
+    ];
+    let rows: { stream_id: string; global_position: string }[];
+    try {
+      rows = (await this.db.query({ ...START_STREAMS, values })).rows;
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      throw new StreamsExistError(await this.existing(streams.map(({ streamId }) => streamId)));
+    }
+    if (rows.length !== events.length) throw new Error(`Started ${rows.length} of ${events.length} events: streams given twice?`);
+    for (const listener of this.appendListeners) listener();
+    const positions = new Map<string, number[]>();
+    for (const row of rows) positions.set(row.stream_id, [...(positions.get(row.stream_id) ?? []), Number(row.global_position)]);
+    return streams.map(({ streamId, events }) => ({
+      streamVersion: events.length,
+      positions: positions.get(streamId)!.sort((a, b) => a - b),
+    }));
+  }
+
+  /** The streams among these that have events. */
+  async existing(streamIds: readonly string[]): Promise<string[]> {
+    if (streamIds.length === 0) return [];
+    const { rows } = await this.db.query<{ stream_id: string }>({
+      name: 'event-store.existing',
+      text: 'SELECT DISTINCT stream_id FROM events WHERE stream_id = ANY($1::text[]) AND stream_version = 1',
+      values: [streamIds],
+    });
+    return rows.map((row) => row.stream_id);
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {

@@ -3,13 +3,16 @@ import { ProblemError, problemType, type FieldError } from '../../common/problem
 import type { ActorDirectory } from '../../actors/queries/actor-directory.js';
 import type { ActorRef, IncidentCommand } from '../domain/index.js';
 
+/** What resolving needs of the registry: a bulk import passes one that remembers its answers. */
+export type ActorLookup = Pick<ActorDirectory, 'resolveName' | 'registered'>;
+
 /**
  * Ties the actors a command names to the registry before the decider sees it. A registry id must
  * be registered; a name without an id is looked up, linked when the match is confident and
  * unambiguous, and otherwise kept as reported with its candidates. Either way the outcome is on
  * the event, so a reader can tell a person's link from the registry's.
  */
-export async function resolveActors(command: IncidentCommand, directory: ActorDirectory): Promise<IncidentCommand> {
+export async function resolveActors(command: IncidentCommand, directory: ActorLookup): Promise<IncidentCommand> {
   switch (command.type) {
     case 'RecordIncident': {
       await requireRegistered(directory, command.data.actors.map((actor, index) => [`actors[${index}].actorId`, actor.actorId]));
@@ -48,7 +51,7 @@ function oneLinkPerRole(actors: ActorRef[]): ActorRef[] {
   });
 }
 
-async function resolveActor(actor: ActorRef, directory: ActorDirectory): Promise<ActorRef> {
+async function resolveActor(actor: ActorRef, directory: ActorLookup): Promise<ActorRef> {
   const name = actor.name?.trim();
   if (actor.actorId || !name) return actor;
   const resolution = await directory.resolveName(name);
@@ -59,7 +62,7 @@ async function resolveActor(actor: ActorRef, directory: ActorDirectory): Promise
   return { ...actor, resolution };
 }
 
-async function requireRegistered(directory: ActorDirectory, references: [path: string, actorId?: string][]) {
+async function requireRegistered(directory: ActorLookup, references: [path: string, actorId?: string][]) {
   const named = references.filter((reference): reference is [string, string] => Boolean(reference[1]));
   const registered = await directory.registered(named.map(([, actorId]) => actorId));
   const errors: FieldError[] = named

@@ -105,6 +105,7 @@ function record({ data }: RecordIncident, state: IncidentState, { now }: DecideC
         related: checkLinks(data.related ?? [], data.id),
         tags: normaliseTags(data.tags),
         notes: data.notes,
+        externalIds: data.externalIds && { ...data.externalIds },
       }),
     },
   ];

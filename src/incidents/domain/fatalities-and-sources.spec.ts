@@ -49,14 +49,28 @@ describe('ReviseFatalities', () => {
     expect(given(unknown).when(command)).toMatchObject({ events: [{ data: { fatalities: { low: 0, best: 0, high: 0 } } }] });
   });
 
+  it('splits the best estimate by party', () => {
+    const byParty = [
+      { party: 'Government of Syria', deaths: 1 },
+      { party: 'civilians', deaths: 2 },
+    ];
+    const command = revise({ fatalities: { low: 3, best: 3, high: 5, byParty }, reason: 'UCDP counts them by side.' });
+    expect(given(assassinationRecorded()).when(command)).toMatchObject({
+      events: [{ data: { fatalities: { low: 3, best: 3, high: 5, byParty } } }],
+    });
+  });
+
   describe('refuses', () => {
     it.each([
       ['the same estimates', { low: 2, best: 2, high: 2 }, 'nothing_to_change'],
+      ['a split by party that is not the best estimate', { low: 2, best: 3, high: 4, byParty: [{ party: 'unknown', deaths: 2 }] }, 'fatalities_by_party_mismatch'],
+      ['a negative count by party', { low: 0, best: 0, high: 0, byParty: [{ party: 'a', deaths: 1 }, { party: 'b', deaths: -1 }] }, 'invalid_fatalities'],
       ['low above best', { low: 3, best: 2, high: 4 }, 'fatalities_out_of_order'],
       ['best above high', { low: 1, best: 5, high: 4 }, 'fatalities_out_of_order'],
       ['a negative count', { low: -2, best: 0, high: 0 }, 'invalid_fatalities'],
     ] as const)('%s', (_, fatalities, code) => {
-      expect(given(assassinationRecorded()).when(revise({ fatalities, reason: 'x' }))).toEqual({ refused: code });
+      const copy = { ...fatalities, byParty: 'byParty' in fatalities ? fatalities.byParty.map((share) => ({ ...share })) : undefined };
+      expect(given(assassinationRecorded()).when(revise({ fatalities: copy, reason: 'x' }))).toEqual({ refused: code });
     });
 
     it('unknown to unknown', () => {

@@ -2,6 +2,7 @@ import type { IncidentCategory } from './taxonomy.js';
 import type {
   ActorIdentity,
   ActorRef,
+  ExternalIds,
   Fatalities,
   IncidentRelation,
   LocalizedText,
@@ -30,6 +31,7 @@ export type RecordIncident = {
     related?: RelatedIncident[];
     tags?: string[];
     notes?: string;
+    externalIds?: ExternalIds;
   };
 };
 

@@ -29,6 +29,7 @@ export const INCIDENT_RULE_CODES = [
   'date_range_reversed',
   'invalid_date',
   'fatalities_out_of_order',
+  'fatalities_by_party_mismatch',
   'invalid_fatalities',
 ] as const;
 

@@ -2,6 +2,7 @@ import type { IncidentCategory } from './taxonomy.js';
 import type {
   ActorIdentity,
   ActorRef,
+  ExternalIds,
   Fatalities,
   IncidentRelation,
   LocalizedText,
@@ -32,6 +33,7 @@ export interface IncidentRecordedData {
   related: RelatedIncident[];
   tags: string[];
   notes?: string;
+  externalIds?: ExternalIds;
 }
 
 /** The new value of every field that changed; null clears an optional field. */

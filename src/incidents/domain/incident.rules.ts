@@ -44,7 +44,17 @@ export function checkFatalities(fatalities: Fatalities): Fatalities {
   if (!(low <= best && best <= high)) {
     throw violation('fatalities_out_of_order', `fatalities must have low <= best <= high (got ${low}, ${best}, ${high})`);
   }
-  return { low, best, high };
+  if (!fatalities.byParty) return { low, best, high };
+  const byParty = fatalities.byParty.map(({ party, deaths }) => ({ party, deaths }));
+  if (!byParty.every(({ deaths }) => Number.isInteger(deaths) && deaths >= 0)) {
+    throw violation('invalid_fatalities', 'fatality counts must be whole numbers, zero or more');
+  }
+  // A split of the best estimate, as UCDP's deaths_a + deaths_b + deaths_civilians + deaths_unknown = best.
+  const split = byParty.reduce((sum, { deaths }) => sum + deaths, 0);
+  if (split !== best) {
+    throw violation('fatalities_by_party_mismatch', `fatalities by party add up to ${split}, not to the best estimate ${best}`);
+  }
+  return { low, best, high, byParty };
 }
 
 /** Tags compare trimmed; the first spelling wins and empty tags are dropped. */

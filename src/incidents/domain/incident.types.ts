@@ -116,7 +116,21 @@ export interface Fatalities {
   low: number;
   best: number;
   high: number;
+  /** The best estimate split by whose dead they were, when the report says (UCDP's deaths_a, deaths_b, ...). */
+  byParty?: PartyFatalities[];
 }
+
+/** `party`: an actor as the incident names it, or `civilians`, or `unknown`. */
+export interface PartyFatalities {
+  party: string;
+  deaths: number;
+}
+
+/**
+ * The incident's ids in other data sets, by data set: `{ "ucdp-ged": "230050" }`. An import keys
+ * on them, so importing the same data twice records nothing new.
+ */
+export type ExternalIds = Record<string, string>;
 
 export const SOURCE_ACCESS = ['first_hand', 'relayed'] as const;
 export type SourceAccess = (typeof SOURCE_ACCESS)[number];

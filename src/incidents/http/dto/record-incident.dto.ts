@@ -10,7 +10,7 @@ import { OccurredDto } from './occurred.dto.js';
 import { PlaceDto } from './place.dto.js';
 import { RelatedDto } from './related.dto.js';
 import { SourceDto } from './source.dto.js';
-import { IsList, IsOmittable, IsText, MAX } from './validators.js';
+import { IsExternalIds, IsList, IsOmittable, IsText, MAX } from './validators.js';
 
 /** POST /incidents. The server assigns the incident id and the source ids. */
 export class RecordIncidentDto {
@@ -90,4 +90,14 @@ export class RecordIncidentDto {
   @IsOmittable()
   @IsText(MAX.notes)
   notes?: string;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: "The incident's ids in other data sets, by data set (lower case). Imports key on them.",
+    example: { 'ucdp-ged': '230050' },
+  })
+  @IsOmittable()
+  @IsExternalIds()
+  externalIds?: Record<string, string>;
 }

@@ -66,6 +66,7 @@ export function toRecordIncident(
       related: dto.related?.map(related),
       tags: dto.tags && [...dto.tags],
       notes: dto.notes,
+      externalIds: dto.externalIds && { ...dto.externalIds },
     }),
   };
 }
@@ -157,7 +158,13 @@ const actorIdentity = (dto: ActorIdentityDto): ActorIdentity =>
 const actorRef = (dto: ActorRefDto): ActorRef =>
   defined({ ...actorIdentity(dto), affiliation: dto.affiliation, note: dto.note });
 
-const fatalities = (dto: FatalitiesDto): Fatalities => ({ low: dto.low, best: dto.best, high: dto.high });
+const fatalities = (dto: FatalitiesDto): Fatalities =>
+  defined({
+    low: dto.low,
+    best: dto.best,
+    high: dto.high,
+    byParty: dto.byParty?.map(({ party, deaths }) => ({ party, deaths })),
+  });
 
 const source = (dto: SourceDto, id: string): Source =>
   defined({

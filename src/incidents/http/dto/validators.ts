@@ -247,3 +247,34 @@ export function IsNumberIn({ min, max, integer = false, ...options }: NumberRang
     options,
   );
 }
+
+/** A data set's name as an external-id key: `ucdp-ged`, `acled`, `my-project.v2`. */
+export const EXTERNAL_ID_SYSTEM = /^[a-z0-9][a-z0-9._-]{0,49}$/;
+const MAX_EXTERNAL_IDS = 20;
+
+/** `{ "<data set>": "<its id for the incident>" }`: keys as EXTERNAL_ID_SYSTEM, values non-blank text. */
+export function IsExternalIds(options?: ValidationOptions): PropertyDecorator {
+  const problem = (value: unknown, property: string): string | undefined => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return `${property} must be an object`;
+    const entries = Object.entries(value);
+    if (entries.length > MAX_EXTERNAL_IDS) return `${property} must have at most ${MAX_EXTERNAL_IDS} entries`;
+    for (const [system, id] of entries) {
+      if (!EXTERNAL_ID_SYSTEM.test(system)) {
+        return `${property} keys must name a data set in lower case (letters, digits, . _ -), such as ucdp-ged; got "${system.slice(0, 60)}"`;
+      }
+      const text = textProblem(id, MAX.name);
+      if (text) return `${property}.${system} ${text}`;
+    }
+    return undefined;
+  };
+  return ValidateBy(
+    {
+      name: 'isExternalIds',
+      validator: {
+        validate: (value, args) => problem(value, args?.property ?? '') === undefined,
+        defaultMessage: (args?: ValidationArguments) => problem(args?.value, args?.property ?? '') ?? '',
+      },
+    },
+    options,
+  );
+}

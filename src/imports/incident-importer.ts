@@ -1,0 +1,289 @@
+import { randomUUID } from 'node:crypto';
+import { v5 as uuidv5 } from 'uuid';
+import type { Clock } from '../common/clock.js';
+import { compact } from '../common/plain-data.js';
+import { ProblemError, type FieldError } from '../common/problem.js';
+import {
+  canonicalJson,
+  StreamsExistError,
+  WrongExpectedVersionError,
+  type EventMetadata,
+  type EventStore,
+  type Queryable,
+  type RecordedEvent,
+} from '../event-store/index.js';
+import { resolveActors, type ActorLookup } from '../incidents/commands/resolve-actors.js';
+import { resolveIncidentPlace, type PlaceLookup } from '../incidents/commands/resolve-place.js';
+import {
+  decide,
+  initialState,
+  IncidentRuleViolation,
+  type IncidentEvent,
+  type Place,
+  type RecordedIncident,
+  type RecordIncident,
+} from '../incidents/domain/index.js';
+import type { IncidentRecordedData } from '../incidents/domain/incident.events.js';
+import { toRecordIncident } from '../incidents/http/dto/to-command.js';
+import { foldIncident, incidentStreamId } from '../incidents/incident-stream.js';
+import { changesOfRow, decideAll } from './reconcile.js';
+import { validateAsTheApiDoes, type BodyValidator } from './validate-body.js';
+
+/** One row of an import file, as its reader made it. */
+export interface ImportRow {
+  /** Where the row starts in the file (1-based), for reports and for the events' metadata. */
+  line: number;
+  /** The incident as POST /incidents takes it; absent when the row could not be read. */
+  body?: unknown;
+  /** Why the row could not be read. */
+  problem?: string;
+  /** A digest of the row as read: an unchanged row has the same digest, and is left alone. */
+  digest: string;
+}
+
+export interface RowProblem {
+  line: number;
+  reason: string;
+  errors?: FieldError[];
+}
+
+export interface ImportSummary {
+  read: number;
+  recorded: number;
+  unchanged: number;
+  corrected: number;
+  rejected: number;
+  problems: RowProblem[];
+  seconds: number;
+  /** The log position of the last event written, for read-your-writes (`minPosition`). */
+  lastPosition?: number;
+}
+
+export interface ImportDependencies {
+  db: Queryable;
+  store: EventStore;
+  actors: ActorLookup;
+  places: PlaceLookup;
+  clock: Clock;
+}
+
+export interface ImportOptions {
+  /** What the rows are (`ucdp-ged`, `ndjson`) and where they came from: kept on every event. */
+  format: string;
+  file: string;
+  /** Who imports, recorded as each event's actor. */
+  actor: string;
+  /** Stop at the first bad row instead of reporting and skipping it. */
+  strict?: boolean;
+  /** Rows appended per statement. */
+  batchSize?: number;
+  onProgress?: (summary: ImportSummary) => void;
+  validate?: BodyValidator;
+}
+
+/** The import stopped at a bad row (`--strict`); the rows before it are recorded. */
+export class ImportStopped extends Error {
+  constructor(
+    readonly problem: RowProblem,
+    readonly summary: ImportSummary,
+  ) {
+    super(`line ${problem.line}: ${problem.reason}`);
+  }
+}
+
+/** Incident and source ids made from what identifies them, so the same row always gets the same ids. */
+const IMPORT_NAMESPACE = '3b0c5f3e-6d7a-4b8e-9f21-7c4d2a1e9b50';
+
+/**
+ * Records incidents from rows, in bulk: each row is judged as POST /incidents judges a body, its
+ * actors and place resolved (each distinct name or place once per import), and the rows of a
+ * batch appended as new streams in one statement. Read models catch up afterwards.
+ *
+ * An incident's id follows from the row's external ids (or, without them, from the whole row), so
+ * importing the same file again records nothing: a row whose digest is the one its incident was
+ * last imported with is unchanged, and a changed row becomes corrections (see reconcile.ts).
+ * Each row's events are appended in one statement: a row is recorded whole or not at all.
+ */
+export class IncidentImporter {
+  private readonly run = randomUUID();
+  private readonly places = new Map<string, Promise<Place>>();
+  private readonly summary: ImportSummary = { read: 0, recorded: 0, unchanged: 0, corrected: 0, rejected: 0, problems: [], seconds: 0 };
+  private pending: PreparedRow[] = [];
+
+  constructor(
+    private readonly deps: ImportDependencies,
+    private readonly options: ImportOptions,
+  ) {}
+
+  async import(rows: AsyncIterable<ImportRow>): Promise<ImportSummary> {
+    const started = performance.now();
+    const batchSize = this.options.batchSize ?? 500;
+    const progress = () => {
+      this.summary.seconds = (performance.now() - started) / 1000;
+      this.options.onProgress?.(this.summary);
+    };
+    for await (const row of rows) {
+      this.summary.read += 1;
+      const prepared = await this.prepare(row);
+      if ('problem' in prepared) {
+        if (this.options.strict) {
+          await this.flush();
+          this.reject(prepared.problem);
+          progress();
+          throw new ImportStopped(prepared.problem, this.summary);
+        }
+        this.reject(prepared.problem);
+      } else {
+        // A row naming an incident already in the batch goes after the batch: it may change it.
+        if (this.pending.some((other) => other.streamId === prepared.streamId)) await this.flush();
+        this.pending.push(prepared);
+        if (this.pending.length >= batchSize) await this.flush();
+      }
+      progress();
+    }
+    await this.flush();
+    progress();
+    return this.summary;
+  }
+
+  /** The row as the event it would record, or what is wrong with it. */
+  private async prepare(row: ImportRow): Promise<PreparedRow | { problem: RowProblem }> {
+    const { line } = row;
+    if (row.problem !== undefined) return { problem: { line, reason: row.problem } };
+    if (typeof row.body !== 'object' || row.body === null || Array.isArray(row.body)) {
+      return { problem: { line, reason: 'the row must be an incident, as a JSON object' } };
+    }
+    const check = (this.options.validate ?? validateAsTheApiDoes)(row.body);
+    if (!check.ok) return { problem: { line, reason: 'invalid fields', errors: check.errors } };
+    const dto = check.value;
+    const id = uuidv5(dto.externalIds ? `external ${canonicalJson(dto.externalIds)}` : `row ${row.digest}`, IMPORT_NAMESPACE);
+    const command = toRecordIncident(dto, { id, newSourceId: () => '' });
+    // A source's id follows from what it says: a source changed in the file is a new source.
+    const sources = command.data.sources.map(({ id: _, ...source }) => ({ id: uuidv5(`${id} ${canonicalJson(source)}`, IMPORT_NAMESPACE), ...source }));
+    try {
+      const withActors = (await resolveActors({ ...command, data: { ...command.data, sources } }, this.deps.actors)) as RecordIncident;
+      const resolved: RecordIncident = { ...withActors, data: { ...withActors.data, place: await this.placeOf(withActors) } };
+      const [recorded] = decide(resolved, initialState(), { now: this.deps.clock.now() });
+      return { row, streamId: incidentStreamId(id), recorded: recorded as Extract<IncidentEvent, { type: 'incident.recorded' }> };
+    } catch (error) {
+      return { problem: rowProblem(line, error) };
+    }
+  }
+
+  /** Each distinct place is resolved once per import: rows from one data set repeat their places. */
+  private placeOf(command: RecordIncident): Promise<Place> {
+    const key = canonicalJson(command.data.place);
+    let place = this.places.get(key);
+    if (!place) {
+      place = resolveIncidentPlace(command, this.deps.places).then((resolved) => (resolved as RecordIncident).data.place);
+      this.places.set(key, place);
+    }
+    return place;
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    const imported = await this.lastImportDigests(batch.map((row) => row.streamId));
+    let fresh = batch.filter((row) => !imported.has(row.streamId));
+    while (fresh.length > 0) {
+      try {
+        const results = await this.deps.store.startStreams(
+          fresh.map((row) => ({ streamId: row.streamId, events: [{ ...row.recorded, metadata: this.metadata(row.row) }] })),
+        );
+        this.summary.recorded += fresh.length;
+        this.wrote(results.at(-1)!.positions.at(-1)!);
+        break;
+      } catch (error) {
+        // Another writer started some of these streams meanwhile: they take the changed-row path.
+        if (!(error instanceof StreamsExistError)) throw error;
+        for (const streamId of error.streamIds) imported.set(streamId, undefined);
+        fresh = fresh.filter((row) => !imported.has(row.streamId));
+      }
+    }
+    for (const row of batch) {
+      if (!imported.has(row.streamId)) continue;
+      if (imported.get(row.streamId) === row.row.digest) this.summary.unchanged += 1;
+      else await this.reimport(row);
+    }
+  }
+
+  /** A row whose incident exists: unchanged, or corrected by what changed in the row. */
+  private async reimport(row: PreparedRow, attempt = 1): Promise<void> {
+    const { store, clock } = this.deps;
+    const events = await store.readStream(row.streamId);
+    const current = foldIncident(events);
+    const previous = foldIncident(events.filter(isImported));
+    const base = previous.state.status === 'not_recorded' ? current.state : previous.state;
+    const reason = `The row changed in ${this.options.format} ${this.options.file} (line ${row.row.line}).`;
+    try {
+      if (base.status === 'not_recorded') throw new Error(`${row.streamId} holds no recorded incident`);
+      const commands = changesOfRow(base as RecordedIncident, row.recorded.data as IncidentRecordedData, reason);
+      const changes = decideAll(commands, current.state, clock.now());
+      if (changes.length === 0) {
+        this.summary.unchanged += 1;
+        return;
+      }
+      const metadata = this.metadata(row.row);
+      const result = await store.append(row.streamId, current.version, changes.map((event) => ({ ...event, metadata })));
+      this.summary.corrected += 1;
+      this.wrote(result.positions.at(-1)!);
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError && attempt < 5) return this.reimport(row, attempt + 1);
+      const problem = rowProblem(row.row.line, error);
+      if (this.options.strict) {
+        this.reject(problem);
+        throw new ImportStopped(problem, this.summary);
+      }
+      this.reject(problem);
+    }
+  }
+
+  /** For each of these streams that exists: the digest of the row its incident was last imported from. */
+  private async lastImportDigests(streamIds: string[]): Promise<Map<string, string | undefined>> {
+    const existing = await this.deps.store.existing(streamIds);
+    const digests = new Map<string, string | undefined>(existing.map((streamId) => [streamId, undefined]));
+    if (existing.length === 0) return digests;
+    const { rows } = await this.deps.db.query<{ stream_id: string; digest: string | null }>(
+      `SELECT DISTINCT ON (stream_id) stream_id, metadata->'import'->>'digest' AS digest
+       FROM events WHERE stream_id = ANY($1::text[]) AND metadata ? 'import'
+       ORDER BY stream_id, stream_version DESC`,
+      [existing],
+    );
+    for (const row of rows) digests.set(row.stream_id, row.digest ?? undefined);
+    return digests;
+  }
+
+  private metadata(row: ImportRow): EventMetadata {
+    const { format, file, actor } = this.options;
+    return { actor, correlationId: this.run, causationId: this.run, import: { format, file, line: row.line, digest: row.digest } };
+  }
+
+  private reject(problem: RowProblem) {
+    this.summary.rejected += 1;
+    this.summary.problems.push(problem);
+  }
+
+  private wrote(position: number) {
+    this.summary.lastPosition = Math.max(this.summary.lastPosition ?? 0, position);
+  }
+}
+
+interface PreparedRow {
+  row: ImportRow;
+  streamId: string;
+  recorded: Extract<IncidentEvent, { type: 'incident.recorded' }>;
+}
+
+const isImported = (event: RecordedEvent) => typeof event.metadata.import === 'object' && event.metadata.import !== null;
+
+/** Why a row was refused, in the API's terms: its field errors, or the rule it breaks. */
+function rowProblem(line: number, error: unknown): RowProblem {
+  if (error instanceof IncidentRuleViolation) return { line, reason: `${error.code}: ${error.message}` };
+  if (error instanceof ProblemError) {
+    const { title, code, errors } = error.problem;
+    return compact({ line, reason: code ? `${code}: ${title}` : title, errors });
+  }
+  throw error;
+}
