@@ -109,6 +109,8 @@ export class IncidentImporter {
   private readonly places = new Map<string, Promise<Place>>();
   private readonly summary: ImportSummary = { read: 0, recorded: 0, unchanged: 0, corrected: 0, rejected: 0, problems: [], seconds: 0 };
   private pending: PreparedRow[] = [];
+  /** The batch being written: the next one is prepared meanwhile, so Node and the database both work. */
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly deps: ImportDependencies,
@@ -128,6 +130,7 @@ export class IncidentImporter {
       if ('problem' in prepared) {
         if (this.options.strict) {
           await this.flush();
+          await this.writing;
           this.reject(prepared.problem);
           progress();
           throw new ImportStopped(prepared.problem, this.summary);
@@ -142,6 +145,7 @@ export class IncidentImporter {
       progress();
     }
     await this.flush();
+    await this.writing;
     progress();
     return this.summary;
   }
@@ -181,10 +185,18 @@ export class IncidentImporter {
     return place;
   }
 
+  /** Hands the batch to the writer once the batch before it is written. */
   private async flush(): Promise<void> {
     const batch = this.pending;
     this.pending = [];
+    await this.writing;
     if (batch.length === 0) return;
+    this.writing = this.write(batch);
+    // Awaited at the next flush; until then a failure must not count as unhandled.
+    this.writing.catch(() => {});
+  }
+
+  private async write(batch: PreparedRow[]): Promise<void> {
     const imported = await this.lastImportDigests(batch.map((row) => row.streamId));
     let fresh = batch.filter((row) => !imported.has(row.streamId));
     while (fresh.length > 0) {
