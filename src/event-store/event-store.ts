@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
-import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import pg, { type Pool, type PoolClient, type QueryResultRow } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { LOG_START, checkpointOf, type Checkpoint } from './checkpoint.js';
 import { IdempotencyKeyReusedError, StreamOrderError, StreamsExistError, WrongExpectedVersionError } from './errors.js';
 import type { EventMetadata, ExpectedVersion, NewEvent, RecordedEvent } from './event.js';
 import { EventSchemas } from './event-schemas.js';
-import { RECORDED_AT_TEXT, canonicalJson, hashDocumentSql } from './event-hash.js';
+import { RECORDED_AT_TEXT, canonicalJson, eventHash, hashDocumentSql, type HashedContent } from './event-hash.js';
 
 export interface AppendOptions {
   /** The same key on the same stream returns the first append's result and appends nothing. */
@@ -300,36 +303,93 @@ export class EventStore {
    * Starts many new streams at once, all or none: the bulk import's append. Each stream gets its
    * events as versions 1..n, and the log gets them in the order given. When any of the streams
    * exists already, nothing is appended (StreamsExistError names them).
+   *
+   * With `copy` (a pool on a server), the rows go in by COPY, hashed here with the transaction's
+   * own now(), which is what recorded_at takes: the database then only stores them. Otherwise one
+   * statement appends them and hashes them as append does.
    */
-  async startStreams(streams: readonly { streamId: string; events: readonly NewEvent[] }[]): Promise<AppendResult[]> {
+  async startStreams(streams: readonly { streamId: string; events: readonly NewEvent[] }[], options: { copy?: boolean } = {}): Promise<AppendResult[]> {
     if (streams.length === 0) return [];
-    const events = streams.flatMap(({ streamId, events }) => {
+    const rows: NewRow[] = streams.flatMap(({ streamId, events }) => {
       if (events.length === 0) throw new Error(`Nothing to append to ${streamId}`);
-      return events.map((event, index) => ({ streamId, version: index + 1, event }));
+      return events.map((event, index) => ({
+        streamId,
+        streamVersion: index + 1,
+        type: event.type,
+        schemaVersion: this.schemas.currentVersion(event.type),
+        canonicalData: canonicalJson(event.data),
+        canonicalMetadata: canonicalJson(event.metadata ?? {}),
+      }));
     });
-    const values = [
-      events.map(({ streamId }) => streamId),
-      events.map(({ version }) => version),
-      events.map(({ event }) => event.type),
-      events.map(({ event }) => this.schemas.currentVersion(event.type)),
-      events.map(({ event }) => canonicalJson(event.data)),
-      events.map(({ event }) => canonicalJson(event.metadata ?? {})),
-    ];
-    let rows: { stream_id: string; global_position: string }[];
+    let written: { stream_id: string; global_position: string }[];
     try {
-      rows = (await this.db.query({ ...START_STREAMS, values })).rows;
+      written = options.copy ? await this.copyNewRows(rows) : await this.insertNewRows(rows);
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       throw new StreamsExistError(await this.existing(streams.map(({ streamId }) => streamId)));
     }
-    if (rows.length !== events.length) throw new Error(`Started ${rows.length} of ${events.length} events: streams given twice?`);
+    if (written.length !== rows.length) throw new Error(`Started ${written.length} of ${rows.length} events: streams given twice?`);
     for (const listener of this.appendListeners) listener();
     const positions = new Map<string, number[]>();
-    for (const row of rows) positions.set(row.stream_id, [...(positions.get(row.stream_id) ?? []), Number(row.global_position)]);
+    for (const row of written) positions.set(row.stream_id, [...(positions.get(row.stream_id) ?? []), Number(row.global_position)]);
     return streams.map(({ streamId, events }) => ({
       streamVersion: events.length,
       positions: positions.get(streamId)!.sort((a, b) => a - b),
     }));
+  }
+
+  private async insertNewRows(rows: readonly NewRow[]) {
+    const values = [
+      rows.map((row) => row.streamId),
+      rows.map((row) => row.streamVersion),
+      rows.map((row) => row.type),
+      rows.map((row) => row.schemaVersion),
+      rows.map((row) => row.canonicalData),
+      rows.map((row) => row.canonicalMetadata),
+    ];
+    return (await this.db.query<{ stream_id: string; global_position: string }>({ ...START_STREAMS, values })).rows;
+  }
+
+  private async copyNewRows(rows: readonly NewRow[]) {
+    if (!(this.db instanceof pg.Pool)) throw new Error('COPY needs a pool to take a connection from');
+    const client = await this.db.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const { rows: [{ now }] } = await client.query(`SELECT ${RECORDED_AT_TEXT('now()')} AS now`);
+      let previous: Buffer | null = null;
+      const lines = rows.map((row) => {
+        if (row.streamVersion === 1) previous = null;
+        const hash = eventHash({ ...row, recordedAt: now }, previous);
+        const line = [
+          copyText(row.streamId),
+          row.streamVersion,
+          copyText(row.type),
+          row.schemaVersion,
+          copyText(row.canonicalData),
+          copyText(row.canonicalMetadata),
+          previous === null ? '\\N' : `\\\\x${previous.toString('hex')}`,
+          `\\\\x${hash.toString('hex')}`,
+        ].join('\t');
+        previous = hash;
+        return `${line}\n`;
+      });
+      await pipeline(
+        Readable.from([lines.join('')]),
+        client.query(copyFrom('COPY events (stream_id, stream_version, type, schema_version, data, metadata, previous_hash, hash) FROM STDIN')),
+      );
+      const { rows: written } = await client.query<{ stream_id: string; global_position: string }>(
+        `SELECT stream_id, global_position FROM events
+         WHERE transaction_id = pg_current_xact_id() ORDER BY transaction_id, global_position`,
+      );
+      await client.query('COMMIT');
+      return written;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => (broken = true));
+      throw error;
+    } finally {
+      client.release(broken);
+    }
   }
 
   /** The streams among these that have events. */
@@ -515,6 +575,14 @@ export class EventStore {
       ...(row.recorded_at_text && { integrity: { hash: row.hash, previousHash: row.previous_hash, recordedAt: row.recorded_at_text } }),
     });
   }
+}
+
+/** A new stream's event as startStreams writes it. */
+type NewRow = Omit<HashedContent, 'recordedAt'>;
+
+/** A value in COPY's text format, where backslash, tab and the line ends are escaped. */
+function copyText(value: string): string {
+  return value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }
 
 /** What makes two appends "the same request": the events' types and data, not their metadata. */

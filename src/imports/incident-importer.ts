@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { v5 as uuidv5 } from 'uuid';
 import type { Clock } from '../common/clock.js';
 import { compact } from '../common/plain-data.js';
+import { isEmbeddedPool } from '../database/data-source.js';
 import { ProblemError, type FieldError } from '../common/problem.js';
 import {
   canonicalJson,
@@ -109,6 +111,8 @@ export class IncidentImporter {
   private readonly places = new Map<string, Promise<Place>>();
   private readonly summary: ImportSummary = { read: 0, recorded: 0, unchanged: 0, corrected: 0, rejected: 0, problems: [], seconds: 0 };
   private pending: PreparedRow[] = [];
+  /** COPY where the database takes it: a pool on a server (embedded PostgreSQL does not carry COPY over its socket). */
+  private readonly copy = this.deps.db instanceof pg.Pool && !isEmbeddedPool(this.deps.db);
   /** The batch being written: the next one is prepared meanwhile, so Node and the database both work. */
   private writing: Promise<void> = Promise.resolve();
 
@@ -203,6 +207,7 @@ export class IncidentImporter {
       try {
         const results = await this.deps.store.startStreams(
           fresh.map((row) => ({ streamId: row.streamId, events: [{ ...row.recorded, metadata: this.metadata(row.row) }] })),
+          { copy: this.copy },
         );
         this.summary.recorded += fresh.length;
         this.wrote(results.at(-1)!.positions.at(-1)!);
