@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { ActorsModule } from './actors/actors.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import type { SealingOptions } from './audit/tamper-evidence/tamper-evidence.service.js';
+import { ChangesModule } from './changes/changes.module.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IncidentsModule } from './incidents/incidents.module.js';
@@ -39,6 +40,7 @@ export class AppModule {
         ProjectionsModule.forRoot(projections),
         TimelinesModule,
         AuditModule.forRoot(sealing),
+        ChangesModule,
       ],
     };
   }
