@@ -355,8 +355,9 @@ export class EventStore {
     const client = await this.db.connect();
     let broken = false;
     try {
-      await client.query('BEGIN');
-      const { rows: [{ now }] } = await client.query(`SELECT ${RECORDED_AT_TEXT('now()')} AS now`);
+      // One round trip each for the start and the end: a bulk import runs one transaction per batch.
+      const [, started] = (await client.query(`BEGIN; SELECT ${RECORDED_AT_TEXT('now()')} AS now`)) as unknown as pg.QueryResult[];
+      const { now } = started.rows[0];
       let previous: Buffer | null = null;
       const lines = rows.map((row) => {
         if (row.streamVersion === 1) previous = null;
@@ -378,12 +379,11 @@ export class EventStore {
         Readable.from([lines.join('')]),
         client.query(copyFrom('COPY events (stream_id, stream_version, type, schema_version, data, metadata, previous_hash, hash) FROM STDIN')),
       );
-      const { rows: written } = await client.query<{ stream_id: string; global_position: string }>(
+      const [written] = (await client.query(
         `SELECT stream_id, global_position FROM events
-         WHERE transaction_id = pg_current_xact_id() ORDER BY transaction_id, global_position`,
-      );
-      await client.query('COMMIT');
-      return written;
+         WHERE transaction_id = pg_current_xact_id() ORDER BY transaction_id, global_position; COMMIT`,
+      )) as unknown as pg.QueryResult<{ stream_id: string; global_position: string }>[];
+      return written.rows;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => (broken = true));
       throw error;

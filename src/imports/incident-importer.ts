@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { v5 as uuidv5 } from 'uuid';
+import { parse as parseUuid, v5 as uuidv5 } from 'uuid';
 import type { Clock } from '../common/clock.js';
 import { compact } from '../common/plain-data.js';
 import { isEmbeddedPool } from '../database/data-source.js';
@@ -39,7 +39,7 @@ export interface ImportRow {
   body?: unknown;
   /** Why the row could not be read. */
   problem?: string;
-  /** A digest of the row as read: an unchanged row has the same digest, and is left alone. */
+  /** A digest of the row as written: a row with its incident's last digest is unchanged, and left alone. */
   digest: string;
 }
 
@@ -93,8 +93,13 @@ export class ImportStopped extends Error {
   }
 }
 
-/** Incident and source ids made from what identifies them, so the same row always gets the same ids. */
-const IMPORT_NAMESPACE = '3b0c5f3e-6d7a-4b8e-9f21-7c4d2a1e9b50';
+/**
+ * Incident and source ids made from what identifies them (UUID version 5), so the same row
+ * always gets the same ids. Bytes in, not strings: uuid's own UTF-8 conversion costs more than
+ * the hash.
+ */
+const IMPORT_NAMESPACE = parseUuid('3b0c5f3e-6d7a-4b8e-9f21-7c4d2a1e9b50');
+const importId = (name: string) => uuidv5(Buffer.from(name), IMPORT_NAMESPACE);
 
 /**
  * Records incidents from rows, in bulk: each row is judged as POST /incidents judges a body, its
@@ -164,10 +169,11 @@ export class IncidentImporter {
     const check = (this.options.validate ?? validateAsTheApiDoes)(row.body);
     if (!check.ok) return { problem: { line, reason: 'invalid fields', errors: check.errors } };
     const dto = check.value;
-    const id = uuidv5(dto.externalIds ? `external ${canonicalJson(dto.externalIds)}` : `row ${row.digest}`, IMPORT_NAMESPACE);
+    // Without external ids, the incident is the whole row: reformatted or reordered, the same one.
+    const id = importId(dto.externalIds ? `external ${canonicalJson(dto.externalIds)}` : `row ${canonicalJson(row.body)}`);
     const command = toRecordIncident(dto, { id, newSourceId: () => '' });
     // A source's id follows from what it says: a source changed in the file is a new source.
-    const sources = command.data.sources.map(({ id: _, ...source }) => ({ id: uuidv5(`${id} ${canonicalJson(source)}`, IMPORT_NAMESPACE), ...source }));
+    const sources = command.data.sources.map(({ id: _, ...source }) => ({ id: importId(`${id} ${canonicalJson(source)}`), ...source }));
     try {
       const withActors = (await resolveActors({ ...command, data: { ...command.data, sources } }, this.deps.actors)) as RecordIncident;
       const resolved: RecordIncident = { ...withActors, data: { ...withActors.data, place: await this.placeOf(withActors) } };
@@ -259,17 +265,14 @@ export class IncidentImporter {
 
   /** For each of these streams that exists: the digest of the row its incident was last imported from. */
   private async lastImportDigests(streamIds: string[]): Promise<Map<string, string | undefined>> {
-    const existing = await this.deps.store.existing(streamIds);
-    const digests = new Map<string, string | undefined>(existing.map((streamId) => [streamId, undefined]));
-    if (existing.length === 0) return digests;
     const { rows } = await this.deps.db.query<{ stream_id: string; digest: string | null }>(
-      `SELECT DISTINCT ON (stream_id) stream_id, metadata->'import'->>'digest' AS digest
-       FROM events WHERE stream_id = ANY($1::text[]) AND metadata ? 'import'
-       ORDER BY stream_id, stream_version DESC`,
-      [existing],
+      `SELECT stream_id, (SELECT metadata->'import'->>'digest' FROM events later
+                          WHERE later.stream_id = first.stream_id AND later.metadata ? 'import'
+                          ORDER BY later.stream_version DESC LIMIT 1) AS digest
+       FROM events first WHERE stream_id = ANY($1::text[]) AND stream_version = 1`,
+      [streamIds],
     );
-    for (const row of rows) digests.set(row.stream_id, row.digest ?? undefined);
-    return digests;
+    return new Map(rows.map((row) => [row.stream_id, row.digest ?? undefined]));
   }
 
   private metadata(row: ImportRow): EventMetadata {

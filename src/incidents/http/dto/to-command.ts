@@ -1,3 +1,4 @@
+import { compact } from '../../../common/plain-data.js';
 import type {
   ActorIdentity,
   ActorRef,
@@ -52,7 +53,7 @@ export function toRecordIncident(
 ): RecordIncident {
   return {
     type: 'RecordIncident',
-    data: defined({
+    data: compact({
       id,
       category: dto.category,
       title: localizedText(dto.title),
@@ -73,7 +74,7 @@ export function toRecordIncident(
 
 export function toCorrectIncident(dto: CorrectIncidentDto): CorrectIncident {
   const { changes } = dto;
-  const corrected: IncidentChangesInput = defined({
+  const corrected: IncidentChangesInput = compact({
     category: changes.category,
     title: changes.title && localizedText(changes.title),
     summary: changes.summary === null ? null : changes.summary && localizedText(changes.summary),
@@ -83,13 +84,13 @@ export function toCorrectIncident(dto: CorrectIncidentDto): CorrectIncident {
     tags: changes.tags && [...changes.tags],
     notes: changes.notes,
   });
-  return { type: 'CorrectIncident', data: defined({ changes: corrected, reason: dto.reason, sourceId: dto.sourceId }) };
+  return { type: 'CorrectIncident', data: compact({ changes: corrected, reason: dto.reason, sourceId: dto.sourceId }) };
 }
 
 export function toReviseFatalities(dto: ReviseFatalitiesDto): ReviseFatalities {
   return {
     type: 'ReviseFatalities',
-    data: defined({
+    data: compact({
       fatalities: dto.fatalities === null ? null : fatalities(dto.fatalities),
       reason: dto.reason,
       sourceId: dto.sourceId,
@@ -102,7 +103,7 @@ export function toAttachSource(dto: AttachSourceDto, { newSourceId }: NewSourceI
 }
 
 export function toAddActor(dto: AddActorDto): AddActor {
-  return { type: 'AddActor', data: defined({ actor: actorRef(dto.actor), reason: dto.reason, sourceId: dto.sourceId }) };
+  return { type: 'AddActor', data: compact({ actor: actorRef(dto.actor), reason: dto.reason, sourceId: dto.sourceId }) };
 }
 
 export function toRemoveActor(dto: RemoveActorDto): RemoveActor {
@@ -112,7 +113,7 @@ export function toRemoveActor(dto: RemoveActorDto): RemoveActor {
 export function toIdentifyActor(dto: IdentifyActorDto): IdentifyActor {
   return {
     type: 'IdentifyActor',
-    data: defined({ actor: actorIdentity(dto.actor), actorId: dto.actorId, reason: dto.reason, sourceId: dto.sourceId }),
+    data: compact({ actor: actorIdentity(dto.actor), actorId: dto.actorId, reason: dto.reason, sourceId: dto.sourceId }),
   };
 }
 
@@ -121,7 +122,7 @@ export function toLinkIncident(dto: LinkIncidentDto): LinkIncident {
 }
 
 export function toVerifyIncident(dto: VerifyIncidentDto): VerifyIncident {
-  return { type: 'VerifyIncident', data: defined({ sourceIds: dto.sourceIds && [...dto.sourceIds], note: dto.note }) };
+  return { type: 'VerifyIncident', data: compact({ sourceIds: dto.sourceIds && [...dto.sourceIds], note: dto.note }) };
 }
 
 export function toDisputeIncident(dto: DisputeIncidentDto): DisputeIncident {
@@ -135,13 +136,13 @@ export function toRetractIncident(dto: RetractIncidentDto): RetractIncident {
 const localizedText = (dto: LocalizedTextDto): LocalizedText => ({ text: dto.text, language: dto.language });
 
 const translation = (dto: TranslationDto): Translation =>
-  defined({ language: dto.language, title: dto.title, summary: dto.summary });
+  compact({ language: dto.language, title: dto.title, summary: dto.summary });
 
 const occurred = (dto: OccurredDto): OccurredInput =>
-  defined({ from: dto.from, to: dto.to, precision: dto.precision, note: dto.note });
+  compact({ from: dto.from, to: dto.to, precision: dto.precision, note: dto.note });
 
 const place = (dto: PlaceDto): Place =>
-  defined({
+  compact({
     name: dto.name,
     countryCode: dto.countryCode,
     admin1: dto.admin1,
@@ -153,13 +154,13 @@ const place = (dto: PlaceDto): Place =>
   });
 
 const actorIdentity = (dto: ActorIdentityDto): ActorIdentity =>
-  defined({ actorId: dto.actorId, name: dto.name, role: dto.role });
+  compact({ actorId: dto.actorId, name: dto.name, role: dto.role });
 
 const actorRef = (dto: ActorRefDto): ActorRef =>
-  defined({ ...actorIdentity(dto), affiliation: dto.affiliation, note: dto.note });
+  compact({ ...actorIdentity(dto), affiliation: dto.affiliation, note: dto.note });
 
 const fatalities = (dto: FatalitiesDto): Fatalities =>
-  defined({
+  compact({
     low: dto.low,
     best: dto.best,
     high: dto.high,
@@ -167,7 +168,7 @@ const fatalities = (dto: FatalitiesDto): Fatalities =>
   });
 
 const source = (dto: SourceDto, id: string): Source =>
-  defined({
+  compact({
     id,
     outlet: dto.outlet,
     reporter: dto.reporter,
@@ -183,8 +184,3 @@ const source = (dto: SourceDto, id: string): Source =>
   });
 
 const related = (dto: RelatedDto): RelatedIncident => ({ incidentId: dto.incidentId, relation: dto.relation });
-
-/** Leaves out the fields the client left out, so the command says only what was asked. */
-function defined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
-}
