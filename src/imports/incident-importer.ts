@@ -166,7 +166,13 @@ export class IncidentImporter {
     if (typeof row.body !== 'object' || row.body === null || Array.isArray(row.body)) {
       return { problem: { line, reason: 'the row must be an incident, as a JSON object' } };
     }
-    const check = (this.options.validate ?? validateAsTheApiDoes)(row.body);
+    let check: ReturnType<BodyValidator>;
+    try {
+      check = (this.options.validate ?? validateAsTheApiDoes)(row.body);
+    } catch (error) {
+      // A body the validator itself cannot take (nested thousands deep): this row's problem, not the import's.
+      return { problem: { line, reason: `the row could not be judged: ${(error as Error).message}` } };
+    }
     if (!check.ok) return { problem: { line, reason: 'invalid fields', errors: check.errors } };
     const dto = check.value;
     // Without external ids, the incident is the whole row: reformatted or reordered, the same one.

@@ -54,10 +54,11 @@ describe('import ndjson', () => {
       JSON.stringify(incident({ occurred: { from: '2999-01-01', precision: 'day' } })),
       '[1, 2]',
       JSON.stringify(incident({ place: { name: 'X', countryCode: 'SY', admin1: 'SY99', precision: 'governorate' } })),
+      `{"category":"assassination","title":${'['.repeat(20_000)}${']'.repeat(20_000)}}`,
     ]);
     const before = await eventCount();
     const summary = await importNdjson(path);
-    expect(summary).toMatchObject({ read: 7, recorded: 2, unchanged: 0, corrected: 0, rejected: 5 });
+    expect(summary).toMatchObject({ read: 8, recorded: 2, unchanged: 0, corrected: 0, rejected: 6 });
     expect(summary.problems).toEqual([
       { line: 4, reason: expect.stringMatching(/^not JSON: /) },
       { line: 5, reason: 'invalid fields', errors: [{ path: 'fatalities.low', message: 'low must be <= best <= high' }] },
@@ -68,6 +69,7 @@ describe('import ndjson', () => {
         reason: expect.stringMatching(/^unknown_place: /),
         errors: [{ path: 'place.admin1', message: 'SY99 is not a unit of SY in the gazetteer' }],
       },
+      { line: 9, reason: 'the row could not be judged: Maximum call stack size exceeded' },
     ]);
     // Only the two good rows wrote anything, one event each.
     expect(await eventCount()).toBe(before + 2);
