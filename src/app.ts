@@ -4,7 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
-import { RequestValidationError } from './common/problem.js';
+import { API_VALIDATION_PIPE_OPTIONS } from './incidents/http/dto/fast-validation.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import type { ProjectionOptions } from './projections/projections.module.js';
 import type { SealingOptions } from './audit/tamper-evidence/tamper-evidence.service.js';
@@ -28,15 +28,7 @@ export async function createApp(dataSource: DataSource, options: AppOptions = {}
     logger: options.logger,
   });
   app.useBodyParser('json', { limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] });
-  app.useGlobalPipes(
-    new ValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      forbidUnknownValues: true,
-      transform: true,
-      exceptionFactory: RequestValidationError.fromValidationErrors,
-    }),
-  );
+  app.useGlobalPipes(new ValidationPipe(API_VALIDATION_PIPE_OPTIONS));
   app.useGlobalFilters(new ProblemFilter());
   app.disable('x-powered-by');
 

@@ -19,7 +19,7 @@ import { RecordIncidentDto } from './record-incident.dto.js';
 
 export type BodyCheck<T> = { ok: true; value: T } | { ok: false; errors: FieldError[] };
 
-/** The global ValidationPipe's options, as in src/app.ts. */
+/** The global ValidationPipe's options: app.ts installs the pipe with these, and the fast path mirrors them. */
 export const API_VALIDATION_PIPE_OPTIONS: ValidationPipeOptions = {
   whitelist: true,
   forbidNonWhitelisted: true,
