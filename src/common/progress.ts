@@ -32,3 +32,25 @@ export function progressLine(
     },
   };
 }
+
+/**
+ * A bar for work whose size is known in another measure than its count: an import reads rows,
+ * and knows how far through the file it is. `[######........................] Read 12000 rows (20 %)`.
+ */
+export function progressBar(label: string, unit: string, write: (text: string) => void = (text) => process.stderr.write(text)) {
+  let drawn = 0;
+  return {
+    draw(done: number, share: number) {
+      const now = Date.now();
+      if (now - drawn < 100 && share < 1) return;
+      drawn = now;
+      const bounded = Math.max(0, Math.min(1, share));
+      const bar = '#'.repeat(Math.round(bounded * 30)).padEnd(30, '.');
+      write(`\r[${bar}] ${label} ${done} ${unit} (${Math.floor(bounded * 100)} %)`);
+    },
+    end() {
+      if (drawn) write('\n');
+      drawn = 0;
+    },
+  };
+}

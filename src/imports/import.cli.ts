@@ -2,7 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { Command } from 'commander';
 import type { DataSource } from 'typeorm';
 import { AppModule } from '../app.module.js';
-import { progressLine } from '../common/progress.js';
+import { progressBar, progressLine } from '../common/progress.js';
 import { poolOf } from '../database/data-source.js';
 import { EventStore } from '../event-store/index.js';
 import { catchUpProjections } from '../projections/catch-up.js';
@@ -42,13 +42,13 @@ export function importCommand(withDatabase: WithDatabase): Command {
 async function runImport(dataSource: DataSource, format: ImportFormat, file: string, flags: ImportFlags): Promise<void> {
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(dataSource), { logger: ['error', 'warn'] });
   try {
-    const progress = progressLine('Read', undefined, 'rows');
+    const progress = progressBar('Read', 'rows');
     let summary: ImportSummary;
     try {
       summary = await importFile(app, format, file, {
         actor: flags.actor,
         strict: flags.strict,
-        onProgress: (so_far) => progress.draw(so_far.read),
+        onProgress: (soFar, through) => progress.draw(soFar.read, through),
       });
     } catch (error) {
       progress.end();
@@ -59,10 +59,10 @@ async function runImport(dataSource: DataSource, format: ImportFormat, file: str
     progress.end();
     report(summary, flags);
     if (flags.catchUp) {
-      const projected = progressLine('Read models caught up with');
-      const store = app.get(EventStore);
-      await catchUpProjections(poolOf(dataSource), store, (handled) => projected.draw(handled));
+      const projected = progressLine('Read models: applied');
+      await catchUpProjections(poolOf(dataSource), app.get(EventStore), (handled) => projected.draw(handled));
       projected.end();
+      console.error('Read models are up to date.');
     }
   } finally {
     await app.close();

@@ -41,6 +41,8 @@ export interface ImportRow {
   problem?: string;
   /** A digest of the row as written: a row with its incident's last digest is unchanged, and left alone. */
   digest: string;
+  /** How far through the file the row ends, as a share of its size (for the progress bar). */
+  through?: number;
 }
 
 export interface RowProblem {
@@ -79,7 +81,8 @@ export interface ImportOptions {
   strict?: boolean;
   /** Rows appended per statement. */
   batchSize?: number;
-  onProgress?: (summary: ImportSummary) => void;
+  /** After each row: the summary so far, and how far through the file that row ends (0..1). */
+  onProgress?: (summary: ImportSummary, through: number) => void;
   validate?: BodyValidator;
 }
 
@@ -129,11 +132,13 @@ export class IncidentImporter {
   async import(rows: AsyncIterable<ImportRow>): Promise<ImportSummary> {
     const started = performance.now();
     const batchSize = this.options.batchSize ?? 500;
+    let through = 0;
     const progress = () => {
       this.summary.seconds = (performance.now() - started) / 1000;
-      this.options.onProgress?.(this.summary);
+      this.options.onProgress?.(this.summary, through);
     };
     for await (const row of rows) {
+      through = row.through ?? through;
       this.summary.read += 1;
       const prepared = await this.prepare(row);
       if ('problem' in prepared) {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type { ImportRow } from './incident-importer.js';
 
@@ -8,19 +9,23 @@ import type { ImportRow } from './incident-importer.js';
  * that is not JSON is a row with a problem, so it is reported with its number like any bad row.
  */
 export async function* ndjsonRows(path: string): AsyncGenerator<ImportRow> {
-  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  const { size } = await stat(path);
+  const input = createReadStream(path, { encoding: 'utf8' });
+  const lines = createInterface({ input, crlfDelay: Infinity });
   let line = 0;
   for await (const text of lines) {
     line += 1;
     if (text.trim() === '') continue;
+    // What the reader has taken from the file so far: a line's worth ahead at most.
+    const through = size === 0 ? 1 : input.bytesRead / size;
     let body: unknown;
     try {
       body = JSON.parse(text);
     } catch (error) {
-      yield { line, problem: `not JSON: ${(error as Error).message}`, digest: digestOf(text) };
+      yield { line, problem: `not JSON: ${(error as Error).message}`, digest: digestOf(text), through };
       continue;
     }
-    yield { line, body, digest: digestOf(text) };
+    yield { line, body, digest: digestOf(text), through };
   }
 }
 

@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse';
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { v5 as uuidv5 } from 'uuid';
 import { ActorRuleViolation } from '../../actors/domain/actor.errors.js';
 import type { AcledInterCode, ActorKind } from '../../actors/domain/actor.types.js';
@@ -32,23 +33,25 @@ const UCDP_ACTORS = 'a9d1f7c4-2e55-4c0b-b6a3-91f0d8e2c7a4';
  */
 export async function* ucdpRows(path: string, lookups: UcdpLookups): AsyncGenerator<ImportRow> {
   const context = ucdpContext(lookups);
+  const { size } = await stat(path);
   const parser = createReadStream(path).pipe(parse({ columns: true, bom: true, skip_empty_lines: true, info: true }));
   let ended = 1; // the header's line
-  for await (const { record, info } of parser as AsyncIterable<{ record: UcdpEvent; info: { lines: number } }>) {
+  for await (const { record, info } of parser as AsyncIterable<{ record: UcdpEvent; info: { lines: number; bytes: number } }>) {
     // A record may span lines (quoted newlines): it starts on the line after the one before it ended.
     const line = ended + 1;
     ended = info.lines;
+    const through = size === 0 ? 1 : info.bytes / size;
     const digest = digestOf(canonicalJson(record));
     const missing = REQUIRED.filter((column) => !record[column]?.trim());
     if (missing.length > 0) {
-      yield { line, digest, problem: `missing ${missing.join(', ')}` };
+      yield { line, digest, through, problem: `missing ${missing.join(', ')}` };
       continue;
     }
     try {
-      yield { line, digest, body: ucdpIncident(record, await context(record)) };
+      yield { line, digest, through, body: ucdpIncident(record, await context(record)) };
     } catch (error) {
       if (!(error instanceof ProblemError || error instanceof UnknownCountry)) throw error;
-      yield { line, digest, problem: error.message };
+      yield { line, digest, through, problem: error.message };
     }
   }
 }
