@@ -38,6 +38,7 @@ export class RegisterActorDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => ActorNameDto)
   names: ActorNameDto[];

@@ -35,6 +35,7 @@ export class IncidentChangesDto {
   @ApiPropertyOptional({ type: () => TranslationDto, isArray: true })
   @IsOmittable()
   @IsList({ max: 20 })
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => TranslationDto)
   translations?: TranslationDto[];

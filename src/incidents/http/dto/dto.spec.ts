@@ -91,6 +91,26 @@ describe('RecordIncidentDto', () => {
       message: 'low must be <= best <= high',
     },
     { name: 'a negative count', spoil: (b) => (b.fatalities.low = -1), path: 'fatalities.low' },
+    {
+      name: 'a list inside the list of sources',
+      spoil: (b) => (b.sources = [b.sources]),
+      path: 'sources',
+      message: 'each value in sources must be an object',
+    },
+    { name: 'a list of actors for an actor', spoil: (b) => (b.actors = [b.actors]), path: 'actors', message: 'each value in actors must be an object' },
+    { name: 'a quote that is a list', spoil: (b) => (b.sources[0].quote = [{ text: 'x', language: 'ar' }]), path: 'sources[0].quote', message: 'quote must be an object' },
+    {
+      name: 'a split by party that is not a list of objects',
+      spoil: (b) => (b.fatalities.byParty = [[{ party: 'civilians', deaths: 2 }]]),
+      path: 'fatalities.byParty',
+      message: 'each value in byParty must be an object',
+    },
+    {
+      name: 'an external id under a key that is not a data set name',
+      spoil: (b) => (b.externalIds = { 'UCDP GED': '1' }),
+      path: 'externalIds',
+    },
+    { name: 'an external id that is not text', spoil: (b) => (b.externalIds = { 'ucdp-ged': 230050 }), path: 'externalIds', message: 'externalIds.ucdp-ged must be a string' },
     { name: 'a fractional count', spoil: (b) => (b.fatalities.high = 2.5), path: 'fatalities.high' },
     {
       name: 'an unknown category',

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ValidateNested } from 'class-validator';
+import { IsObject, ValidateNested } from 'class-validator';
 import { IsList, IsNumberIn, IsOmittable, IsOrderedFatalities, IsText, MAX } from './validators.js';
 
 /** Above any count a single incident has had; a typo guard more than a rule. */
@@ -39,6 +39,7 @@ export class FatalitiesDto {
   })
   @IsOmittable()
   @IsList({ max: 20 })
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => PartyFatalitiesDto)
   byParty?: PartyFatalitiesDto[];

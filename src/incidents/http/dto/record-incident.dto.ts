@@ -34,6 +34,7 @@ export class RecordIncidentDto {
   @ApiPropertyOptional({ type: () => TranslationDto, isArray: true })
   @IsOmittable()
   @IsList({ max: 20 })
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => TranslationDto)
   translations?: TranslationDto[];
@@ -56,6 +57,7 @@ export class RecordIncidentDto {
     description: 'May be empty when no party is known (perpetrator unknown).',
   })
   @IsList({ max: 200 })
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => ActorRefDto)
   actors: ActorRefDto[];
@@ -69,6 +71,7 @@ export class RecordIncidentDto {
 
   @ApiProperty({ type: () => SourceDto, isArray: true, minItems: 1 })
   @IsList({ min: 1, max: 100, tooFew: 'an incident needs at least one source' })
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => SourceDto)
   sources: SourceDto[];
@@ -76,6 +79,7 @@ export class RecordIncidentDto {
   @ApiPropertyOptional({ type: () => RelatedDto, isArray: true })
   @IsOmittable()
   @IsList({ max: 200 })
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => RelatedDto)
   related?: RelatedDto[];

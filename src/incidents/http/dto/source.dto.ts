@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsUrl, MaxLength, ValidateNested } from 'class-validator';
+import { IsIn, IsObject, IsUrl, MaxLength, ValidateNested } from 'class-validator';
 import {
   SOURCE_ACCESS,
   SOURCE_CREDIBILITY,
@@ -59,6 +59,7 @@ export class SourceDto {
 
   @ApiPropertyOptional({ type: () => LocalizedTextDto, description: 'Verbatim, in the original language.' })
   @IsOmittable()
+  @IsObject()
   @ValidateNested()
   @Type(() => LocalizedTextDto)
   quote?: LocalizedTextDto;
@@ -66,6 +67,7 @@ export class SourceDto {
   @ApiPropertyOptional({ type: () => LocalizedTextDto, isArray: true })
   @IsOmittable()
   @IsList({ max: 20 })
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => LocalizedTextDto)
   quoteTranslations?: LocalizedTextDto[];
