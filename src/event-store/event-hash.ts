@@ -15,19 +15,31 @@ export function canonicalJson(value: unknown): string {
   }
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return canonicalJson((value as { toJSON(): unknown }).toJSON());
   if (Array.isArray(value)) {
-    let out = '[';
-    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i] ?? null);
+    if (value.length === 0) return '[]';
+    let out = '[' + canonicalJson(value[0] ?? null);
+    for (let i = 1; i < value.length; i++) out += ',' + canonicalJson(value[i] ?? null);
     return out + ']';
   }
-  let out = '{';
-  let first = true;
-  for (const key of Object.keys(value).sort()) {
+  const keys = Object.keys(value);
+  if (keys.length > 1) keys.sort();
+  let out = '';
+  for (const key of keys) {
     const member = (value as Record<string, unknown>)[key];
     if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue;
-    out += (first ? '' : ',') + JSON.stringify(key) + ':' + canonicalJson(member);
-    first = false;
+    out += (out === '' ? '{' : ',') + quotedKey(key) + ':' + canonicalJson(member);
   }
-  return out + '}';
+  return out === '' ? '{}' : out + '}';
+}
+
+/** Member names as JSON strings, remembered: events repeat the same few names millions of times. */
+const QUOTED_KEYS = new Map<string, string>();
+function quotedKey(key: string): string {
+  let quoted = QUOTED_KEYS.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    if (QUOTED_KEYS.size < 10_000) QUOTED_KEYS.set(key, quoted);
+  }
+  return quoted;
 }
 
 /** What an event's hash covers, besides the hash of the event before it in its stream. */
