@@ -369,6 +369,7 @@ export class EventStore {
           row.schemaVersion,
           copyText(row.canonicalData),
           copyText(row.canonicalMetadata),
+          now,
           previous === null ? '\\N' : `\\\\x${previous.toString('hex')}`,
           `\\\\x${hash.toString('hex')}`,
         ].join('\t');
@@ -377,7 +378,8 @@ export class EventStore {
       });
       await pipeline(
         Readable.from([lines.join('')]),
-        client.query(copyFrom('COPY events (stream_id, stream_version, type, schema_version, data, metadata, previous_hash, hash) FROM STDIN')),
+        // recorded_at is given as the very text the hashes cover (it is the transaction's now() too).
+        client.query(copyFrom('COPY events (stream_id, stream_version, type, schema_version, data, metadata, recorded_at, previous_hash, hash) FROM STDIN')),
       );
       const [written] = (await client.query(
         `SELECT stream_id, global_position FROM events

@@ -60,7 +60,10 @@ async function runImport(dataSource: DataSource, format: ImportFormat, file: str
     report(summary, flags);
     if (flags.catchUp) {
       const projected = progressLine('Read models: applied');
-      await catchUpProjections(poolOf(dataSource), app.get(EventStore), (handled) => projected.draw(handled));
+      await catchUpProjections(poolOf(dataSource), app.get(EventStore), {
+        through: summary.lastPosition,
+        onProgress: (handled) => projected.draw(handled),
+      });
       projected.end();
       console.error('Read models are up to date.');
     }
@@ -74,6 +77,9 @@ function report(summary: ImportSummary, flags: ImportFlags) {
   const { read, recorded, unchanged, corrected, rejected, seconds } = summary;
   const rate = seconds > 0 ? Math.round(read / seconds) : read;
   console.log(`Read ${read} rows: ${recorded} recorded, ${unchanged} unchanged, ${corrected} corrected, ${rejected} rejected (${seconds.toFixed(1)} s, ${rate} rows/s).`);
+  for (const { line, incidentId, fields } of summary.kept) {
+    console.log(`line ${line}: kept what an analyst changed in ${fields.join(', ')} of /incidents/${incidentId} (the row changed it too)`);
+  }
   for (const problem of summary.problems) {
     console.log(`line ${problem.line}: ${problem.reason}`);
     for (const error of problem.errors ?? []) console.log(`  ${error.path}: ${error.message}`);

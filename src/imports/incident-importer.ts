@@ -58,6 +58,8 @@ export interface ImportSummary {
   corrected: number;
   rejected: number;
   problems: RowProblem[];
+  /** Rows (recorded, unchanged or corrected) that changed fields an analyst had changed too: the analyst's values stay. */
+  kept: { line: number; incidentId: string; fields: string[] }[];
   seconds: number;
   /** The log position of the last event written, for read-your-writes (`minPosition`). */
   lastPosition?: number;
@@ -117,7 +119,8 @@ const importId = (name: string) => uuidv5(Buffer.from(name), IMPORT_NAMESPACE);
 export class IncidentImporter {
   private readonly run = randomUUID();
   private readonly places = new Map<string, Promise<Place>>();
-  private readonly summary: ImportSummary = { read: 0, recorded: 0, unchanged: 0, corrected: 0, rejected: 0, problems: [], seconds: 0 };
+  private readonly lines = new Map<number, number>();
+  private readonly summary: ImportSummary = { read: 0, recorded: 0, unchanged: 0, corrected: 0, rejected: 0, problems: [], kept: [], seconds: 0 };
   private pending: PreparedRow[] = [];
   /** COPY where the database takes it: a pool on a server (embedded PostgreSQL does not carry COPY over its socket). */
   private readonly copy = this.deps.db instanceof pg.Pool && !isEmbeddedPool(this.deps.db);
@@ -129,39 +132,65 @@ export class IncidentImporter {
     private readonly options: ImportOptions,
   ) {}
 
+  /** Imports the rows, once: an importer is one run, with one summary. */
   async import(rows: AsyncIterable<ImportRow>): Promise<ImportSummary> {
     const started = performance.now();
-    const batchSize = this.options.batchSize ?? 500;
+    // Strict: a row at a time, in order, so that nothing after the row that stops it is written.
+    const batchSize = this.options.strict ? 1 : (this.options.batchSize ?? 500);
     let through = 0;
     const progress = () => {
       this.summary.seconds = (performance.now() - started) / 1000;
       this.options.onProgress?.(this.summary, through);
     };
-    for await (const row of rows) {
-      through = row.through ?? through;
-      this.summary.read += 1;
-      const prepared = await this.prepare(row);
-      if ('problem' in prepared) {
-        if (this.options.strict) {
-          await this.flush();
-          await this.writing;
-          this.reject(prepared.problem);
-          progress();
-          throw new ImportStopped(prepared.problem, this.summary);
+    try {
+      for await (const row of rows) {
+        through = row.through ?? through;
+        this.summary.read += 1;
+        const prepared = await this.prepare(row);
+        const earlier = 'problem' in prepared ? undefined : this.firstLineOf(prepared);
+        if ('problem' in prepared) {
+          await this.refuse(prepared.problem);
+        } else if (earlier !== undefined) {
+          // Two rows of one file for one incident: which one holds is not for an import to guess.
+          await this.refuse({ line: row.line, reason: `the same incident as line ${earlier} (the same external ids, or the same row twice)` });
+        } else {
+          this.pending.push(prepared);
+          if (this.pending.length >= batchSize) await this.flush();
         }
-        this.reject(prepared.problem);
-      } else {
-        // A row naming an incident already in the batch goes after the batch: it may change it.
-        if (this.pending.some((other) => other.streamId === prepared.streamId)) await this.flush();
-        this.pending.push(prepared);
-        if (this.pending.length >= batchSize) await this.flush();
+        progress();
       }
+      await this.flush();
+      await this.writing;
+      this.summary.problems.sort((a, b) => a.line - b.line);
+    } catch (error) {
+      // Whatever stopped the import, the batch being written ends first: the summary then says what is in.
+      await this.writing.catch(() => {});
       progress();
+      throw error instanceof ImportStopped ? error : Object.assign(error as Error, { summary: this.summary });
     }
-    await this.flush();
-    await this.writing;
     progress();
     return this.summary;
+  }
+
+  /**
+   * The line of an earlier row of this import for the same incident, if any; otherwise remembers
+   * this one. Keyed by 52 bits of the incident id, a number: a million rows take some 40 MB.
+   */
+  private firstLineOf(row: PreparedRow): number | undefined {
+    const key = parseInt(row.recorded.data.id.replaceAll('-', '').slice(0, 13), 16);
+    const earlier = this.lines.get(key);
+    if (earlier === undefined) this.lines.set(key, row.row.line);
+    return earlier;
+  }
+
+  /** Reports a bad row, or with `strict` stops at it, once the rows before it are written. */
+  private async refuse(problem: RowProblem): Promise<void> {
+    if (this.options.strict) {
+      await this.flush();
+      await this.writing;
+    }
+    this.reject(problem);
+    if (this.options.strict) throw new ImportStopped(problem, this.summary);
   }
 
   /** The row as the event it would record, or what is wrong with it. */
@@ -181,10 +210,18 @@ export class IncidentImporter {
     if (!check.ok) return { problem: { line, reason: 'invalid fields', errors: check.errors } };
     const dto = check.value;
     // Without external ids, the incident is the whole row: reformatted or reordered, the same one.
-    const id = importId(dto.externalIds ? `external ${canonicalJson(dto.externalIds)}` : `row ${canonicalJson(row.body)}`);
+    const keyed = dto.externalIds !== undefined && Object.keys(dto.externalIds).length > 0;
+    const id = importId(keyed ? `external ${canonicalJson(dto.externalIds)}` : `row ${canonicalJson(row.body)}`);
     const command = toRecordIncident(dto, { id, newSourceId: () => '' });
-    // A source's id follows from what it says: a source changed in the file is a new source.
-    const sources = command.data.sources.map(({ id: _, ...source }) => ({ id: importId(`${id} ${canonicalJson(source)}`), ...source }));
+    // A source's id follows from what it says (and which of its identical twins it is, if any):
+    // a source changed in the file is a new source.
+    const seen = new Map<string, number>();
+    const sources = command.data.sources.map(({ id: _, ...source }) => {
+      const content = canonicalJson(source);
+      const twin = seen.get(content) ?? 0;
+      seen.set(content, twin + 1);
+      return { id: importId(`${id} ${content}${twin ? ` #${twin}` : ''}`), ...source };
+    });
     try {
       const withActors = (await resolveActors({ ...command, data: { ...command.data, sources } }, this.deps.actors)) as RecordIncident;
       const resolved: RecordIncident = { ...withActors, data: { ...withActors.data, place: await this.placeOf(withActors) } };
@@ -215,12 +252,27 @@ export class IncidentImporter {
     this.writing = this.write(batch);
     // Awaited at the next flush; until then a failure must not count as unhandled.
     this.writing.catch(() => {});
+    if (this.options.strict) await this.writing;
   }
 
   private async write(batch: PreparedRow[]): Promise<void> {
-    const imported = await this.lastImportDigests(batch.map((row) => row.streamId));
-    let fresh = batch.filter((row) => !imported.has(row.streamId));
-    while (fresh.length > 0) {
+    const imported = await this.lastImports(batch.map((row) => row.streamId));
+    const fresh = batch.filter((row) => !imported.has(row.streamId));
+    await this.start(fresh, imported);
+    for (const row of batch) {
+      if (!imported.has(row.streamId)) continue;
+      if (imported.get(row.streamId) === row.row.digest) this.summary.unchanged += 1;
+      else await this.reimport(row);
+    }
+  }
+
+  /**
+   * Starts the new incidents' streams in one append. Streams another writer started meanwhile
+   * take the changed-row path. A batch that the database refuses for one row's data (a string it
+   * cannot store) is written a row at a time, so that only that row is refused.
+   */
+  private async start(fresh: PreparedRow[], imported: Map<string, string | undefined>): Promise<void> {
+    for (let attempt = 1; fresh.length > 0; attempt++) {
       try {
         const results = await this.deps.store.startStreams(
           fresh.map((row) => ({ streamId: row.streamId, events: [{ ...row.recorded, metadata: this.metadata(row.row) }] })),
@@ -228,19 +280,33 @@ export class IncidentImporter {
         );
         this.summary.recorded += fresh.length;
         this.wrote(results.at(-1)!.positions.at(-1)!);
-        break;
+        return;
       } catch (error) {
-        // Another writer started some of these streams meanwhile: they take the changed-row path.
-        if (!(error instanceof StreamsExistError)) throw error;
-        for (const streamId of error.streamIds) imported.set(streamId, undefined);
-        fresh = fresh.filter((row) => !imported.has(row.streamId));
+        if (error instanceof StreamsExistError) {
+          const taken = new Set(error.streamIds);
+          if (!fresh.some((row) => taken.has(row.streamId))) throw error;
+          for (const streamId of taken) if (!imported.has(streamId)) imported.set(streamId, undefined);
+          fresh = fresh.filter((row) => !taken.has(row.streamId));
+        } else if (sqlState(error) === DEADLOCK && attempt < 5) {
+          // Two imports starting the same streams in different orders: one gives way, then tries again.
+          continue;
+        } else if (sqlState(error)?.startsWith(DATA_EXCEPTION) && fresh.length > 1) {
+          for (const row of fresh) await this.start([row], imported);
+          return;
+        } else if (sqlState(error)?.startsWith(DATA_EXCEPTION)) {
+          await this.refuseWritten({ line: fresh[0]!.row.line, reason: `the database refuses its data: ${(error as Error).message}` });
+          return;
+        } else {
+          throw error;
+        }
       }
     }
-    for (const row of batch) {
-      if (!imported.has(row.streamId)) continue;
-      if (imported.get(row.streamId) === row.row.digest) this.summary.unchanged += 1;
-      else await this.reimport(row);
-    }
+  }
+
+  /** A row refused once the writer has it: counted, reported, and with `strict` the end. */
+  private async refuseWritten(problem: RowProblem): Promise<void> {
+    this.reject(problem);
+    if (this.options.strict) throw new ImportStopped(problem, this.summary);
   }
 
   /** A row whose incident exists: unchanged, or corrected by what changed in the row. */
@@ -249,11 +315,13 @@ export class IncidentImporter {
     const events = await store.readStream(row.streamId);
     const current = foldIncident(events);
     const previous = foldIncident(events.filter(isImported));
-    const base = previous.state.status === 'not_recorded' ? current.state : previous.state;
     const reason = `The row changed in ${this.options.format} ${this.options.file} (line ${row.row.line}).`;
     try {
-      if (base.status === 'not_recorded') throw new Error(`${row.streamId} holds no recorded incident`);
-      const commands = changesOfRow(base as RecordedIncident, row.recorded.data as IncidentRecordedData, reason);
+      if (current.state.status === 'not_recorded') throw new NotAnIncident(`${row.streamId} holds no recorded incident`);
+      // An incident recorded by hand under this id has no import of its own to compare with.
+      const base = previous.state.status === 'not_recorded' ? current.state : previous.state;
+      const { commands, kept } = changesOfRow(base as RecordedIncident, current.state, row.recorded.data as IncidentRecordedData, reason);
+      if (kept.length > 0) this.summary.kept.push({ line: row.row.line, incidentId: row.recorded.data.id, fields: kept });
       const changes = decideAll(commands, current.state, clock.now());
       if (changes.length === 0) {
         this.summary.unchanged += 1;
@@ -264,18 +332,16 @@ export class IncidentImporter {
       this.summary.corrected += 1;
       this.wrote(result.positions.at(-1)!);
     } catch (error) {
-      if (error instanceof WrongExpectedVersionError && attempt < 5) return this.reimport(row, attempt + 1);
-      const problem = rowProblem(row.row.line, error);
-      if (this.options.strict) {
-        this.reject(problem);
-        throw new ImportStopped(problem, this.summary);
+      if (error instanceof WrongExpectedVersionError && attempt < 5) {
+        this.summary.kept = this.summary.kept.filter((kept) => kept.line !== row.row.line);
+        return this.reimport(row, attempt + 1);
       }
-      this.reject(problem);
+      await this.refuseWritten(rowProblem(row.row.line, error, true));
     }
   }
 
   /** For each of these streams that exists: the digest of the row its incident was last imported from. */
-  private async lastImportDigests(streamIds: string[]): Promise<Map<string, string | undefined>> {
+  private async lastImports(streamIds: string[]): Promise<Map<string, string | undefined>> {
     const { rows } = await this.deps.db.query<{ stream_id: string; digest: string | null }>(
       `SELECT stream_id, (SELECT metadata->'import'->>'digest' FROM events later
                           WHERE later.stream_id = first.stream_id AND later.metadata ? 'import'
@@ -301,6 +367,10 @@ export class IncidentImporter {
   }
 }
 
+const DEADLOCK = '40P01';
+const DATA_EXCEPTION = '22';
+const sqlState = (error: unknown): string | undefined => (error as { code?: unknown })?.code?.toString();
+
 interface PreparedRow {
   row: ImportRow;
   streamId: string;
@@ -309,12 +379,21 @@ interface PreparedRow {
 
 const isImported = (event: RecordedEvent) => typeof event.metadata.import === 'object' && event.metadata.import !== null;
 
-/** Why a row was refused, in the API's terms: its field errors, or the rule it breaks. */
-function rowProblem(line: number, error: unknown): RowProblem {
+/**
+ * Why a row was refused, in the API's terms: its field errors, or the rule it breaks. Anything
+ * else is the import's failure, not the row's, unless the row's incident could not be brought
+ * in line (`settling`: it changed under the import again and again, or holds no incident).
+ */
+function rowProblem(line: number, error: unknown, settling = false): RowProblem {
   if (error instanceof IncidentRuleViolation) return { line, reason: `${error.code}: ${error.message}` };
   if (error instanceof ProblemError) {
     const { title, code, errors } = error.problem;
     return compact({ line, reason: code ? `${code}: ${title}` : title, errors });
   }
+  if (settling && (error instanceof WrongExpectedVersionError || error instanceof NotAnIncident)) {
+    return { line, reason: `its incident could not be corrected: ${error.message}` };
+  }
   throw error;
 }
+
+class NotAnIncident extends Error {}

@@ -13,10 +13,12 @@ export async function* ndjsonRows(path: string): AsyncGenerator<ImportRow> {
   const input = createReadStream(path, { encoding: 'utf8' });
   const lines = createInterface({ input, crlfDelay: Infinity });
   let line = 0;
-  for await (const text of lines) {
+  for await (const read of lines) {
     line += 1;
+    // A byte order mark is how some tools begin UTF-8 files; it is not part of the first line.
+    const text = line === 1 && read.startsWith('\uFEFF') ? read.slice(1) : read;
     if (text.trim() === '') continue;
-    // What the reader has taken from the file so far: a line's worth ahead at most.
+    // How much of the file the reader has taken: up to a chunk ahead of this line.
     const through = size === 0 ? 1 : input.bytesRead / size;
     let body: unknown;
     try {

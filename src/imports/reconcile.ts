@@ -16,41 +16,62 @@ import type { IncidentRecordedData } from '../incidents/domain/incident.events.j
 const CORRECTABLE = ['category', 'title', 'summary', 'translations', 'occurred', 'place', 'tags', 'notes'] as const;
 const CLEARED: Partial<Record<(typeof CORRECTABLE)[number], null | []>> = { summary: null, notes: null, translations: [], tags: [] };
 
+type Field = (typeof CORRECTABLE)[number] | 'fatalities';
+
+export interface RowChanges {
+  commands: IncidentCommand[];
+  /** Fields the row changed that an analyst had changed too: the analyst's value is kept. */
+  kept: Field[];
+}
+
 /**
- * A changed source row, as commands: what differs between the incident as the previous import of
- * the row left it and as the row now has it. Comparing with the previous import rather than with
- * the incident as it stands leaves alone what analysts changed since, on fields the source did
- * not change; on a field it did change, the source's new value wins.
+ * A changed source row, as commands: a three-way merge of the incident as the row's previous
+ * imports left it (`base`), as it stands (`current`) and as the row now has it (`wanted`). A
+ * field the row changed is corrected when nobody else touched it; when an analyst changed it
+ * since, the analyst's value is kept and the field reported. Sources, actors and links the row
+ * adds are added; actors it drops are removed, unless an analyst removed them already. An
+ * actor's affiliation or note, and a source's details, are not corrected: changed, they read as
+ * another source.
  */
-export function changesOfRow(previous: RecordedIncident, wanted: IncidentRecordedData, reason: string): IncidentCommand[] {
+export function changesOfRow(base: RecordedIncident, current: RecordedIncident, wanted: IncidentRecordedData, reason: string): RowChanges {
   const commands: IncidentCommand[] = [];
+  const kept: Field[] = [];
+  /** Whether the row's change of a field is to be made: the row changed it, and nobody else did. */
+  const take = (field: Field): boolean => {
+    if (sameJson(base[field] ?? undefined, wanted[field] ?? undefined)) return false;
+    if (sameJson(current[field] ?? undefined, base[field] ?? undefined)) return true;
+    if (!sameJson(current[field] ?? undefined, wanted[field] ?? undefined)) kept.push(field);
+    return false;
+  };
   const changes: IncidentChangesInput = {};
   for (const field of CORRECTABLE) {
-    if (!sameJson(previous[field] ?? undefined, wanted[field] ?? undefined)) {
-      Object.assign(changes, { [field]: wanted[field] ?? CLEARED[field] });
-    }
+    if (take(field)) Object.assign(changes, { [field]: wanted[field] ?? CLEARED[field] });
   }
   if (Object.keys(changes).length > 0) commands.push({ type: 'CorrectIncident', data: { changes, reason } });
-  if (!sameJson(previous.fatalities, wanted.fatalities)) {
-    commands.push({ type: 'ReviseFatalities', data: { fatalities: wanted.fatalities ?? null, reason } });
-  }
+  if (take('fatalities')) commands.push({ type: 'ReviseFatalities', data: { fatalities: wanted.fatalities ?? null, reason } });
   for (const source of wanted.sources) {
-    if (!previous.sources.some((known) => known.id === source.id)) commands.push({ type: 'AttachSource', data: { source } });
+    if (!current.sources.some((known) => known.id === source.id)) commands.push({ type: 'AttachSource', data: { source } });
   }
   for (const actor of wanted.actors) {
-    if (!previous.actors.some((known) => isSameActor(known, actor))) commands.push({ type: 'AddActor', data: { actor, reason } });
+    const isNew = !base.actors.some((known) => isSameActor(known, actor)) && !current.actors.some((known) => isSameActor(known, actor));
+    if (isNew) commands.push({ type: 'AddActor', data: { actor, reason } });
   }
-  for (const actor of previous.actors) {
-    if (!wanted.actors.some((kept) => isSameActor(kept, actor))) {
+  for (const actor of base.actors) {
+    const dropped = !wanted.actors.some((kept) => isSameActor(kept, actor)) && current.actors.some((known) => isSameActor(known, actor));
+    if (dropped) {
       const { actorId, name, role } = actor;
       commands.push({ type: 'RemoveActor', data: { actor: compact({ actorId, name, role }), reason } });
     }
   }
-  return commands;
+  for (const link of wanted.related) {
+    const known = (incident: RecordedIncident) => incident.related.some((other) => sameJson(other, link));
+    if (!known(base) && !known(current)) commands.push({ type: 'LinkIncident', data: link });
+  }
+  return { commands, kept };
 }
 
 /** Refusals that mean the incident already says what the command would: an analyst got there first. */
-const ALREADY_SO = new Set(['nothing_to_change', 'duplicate_source', 'actor_already_present', 'actor_not_present']);
+const ALREADY_SO = new Set(['nothing_to_change', 'duplicate_source', 'actor_already_present', 'actor_not_present', 'already_linked']);
 
 /**
  * The events the commands make, each decided on the state the ones before it left. A command the

@@ -55,10 +55,11 @@ describe('import ndjson', () => {
       '[1, 2]',
       JSON.stringify(incident({ place: { name: 'X', countryCode: 'SY', admin1: 'SY99', precision: 'governorate' } })),
       `{"category":"assassination","title":${'['.repeat(20_000)}${']'.repeat(20_000)}}`,
+      JSON.stringify(incident({ title: { text: 'اغتيال \ud800', language: 'ar' } })),
     ]);
     const before = await eventCount();
     const summary = await importNdjson(path);
-    expect(summary).toMatchObject({ read: 8, recorded: 2, unchanged: 0, corrected: 0, rejected: 6 });
+    expect(summary).toMatchObject({ read: 9, recorded: 2, unchanged: 0, corrected: 0, rejected: 7 });
     expect(summary.problems).toEqual([
       { line: 4, reason: expect.stringMatching(/^not JSON: /) },
       { line: 5, reason: 'invalid fields', errors: [{ path: 'fatalities.low', message: 'low must be <= best <= high' }] },
@@ -70,6 +71,11 @@ describe('import ndjson', () => {
         errors: [{ path: 'place.admin1', message: 'SY99 is not a unit of SY in the gazetteer' }],
       },
       { line: 9, reason: 'the row could not be judged: Maximum call stack size exceeded' },
+      {
+        line: 10,
+        reason: 'invalid fields',
+        errors: [{ path: 'title.text', message: 'text must be well-formed Unicode (it holds half of a surrogate pair)' }],
+      },
     ]);
     // Only the two good rows wrote anything, one event each.
     expect(await eventCount()).toBe(before + 2);
@@ -123,8 +129,10 @@ describe('import ndjson', () => {
   it('records each incident once when two imports of the same file run at the same time', async () => {
     const lines = Array.from({ length: 1200 }, (_, i) => JSON.stringify(incident({ externalIds: { test: `race-${i}` } })));
     const path = await file('race.ndjson', lines);
+    // The other import meets the same incidents in the opposite order: its batches and ours lock the same keys crosswise.
+    const reversed = await file('race-reversed.ndjson', [...lines].reverse());
     const before = await eventCount();
-    const [a, b] = await Promise.all([importNdjson(path), importNdjson(path)]);
+    const [a, b] = await Promise.all([importNdjson(path), importNdjson(reversed)]);
     expect(a.recorded + b.recorded).toBe(1200);
     expect(a.recorded + a.unchanged).toBe(1200);
     expect(b.recorded + b.unchanged).toBe(1200);
@@ -134,4 +142,93 @@ describe('import ndjson', () => {
     );
     expect(rows[0].streams).toBe(1200);
   }, 120_000);
+
+  it('keeps rows without external ids apart, even with an empty map of them', async () => {
+    const lines = ['first', 'second', 'third'].map((word) => JSON.stringify(incident({ notes: word, externalIds: {} })));
+    const summary = await importNdjson(await file('empty-ids.ndjson', lines));
+    expect(summary).toMatchObject({ read: 3, recorded: 3, corrected: 0, rejected: 0 });
+  });
+
+  it('refuses a second row for the same incident in one file, the same way every time', async () => {
+    const lines = [
+      JSON.stringify(incident({ externalIds: { test: 'twice' } })),
+      JSON.stringify(incident({ externalIds: { test: 'twice' }, notes: 'another reading' })),
+    ];
+    const path = await file('twice.ndjson', lines);
+    const first = await importNdjson(path);
+    expect(first).toMatchObject({ read: 2, recorded: 1, rejected: 1 });
+    expect(first.problems).toEqual([{ line: 2, reason: 'the same incident as line 1 (the same external ids, or the same row twice)' }]);
+    const again = await importNdjson(path);
+    expect(again).toMatchObject({ read: 2, recorded: 0, unchanged: 1, corrected: 0, rejected: 1 });
+  });
+
+  it("merges a changed row with an analyst's changes: the row's new values where nobody else changed the field, the analyst's where both did", async () => {
+    const original = incident({ externalIds: { test: 'merge' } });
+    await importNdjson(await file('merge-1.ndjson', [JSON.stringify(original)]));
+    const [id] = await recordedFrom('merge');
+    const correct = (changes: Record<string, unknown>) =>
+      http().post(`/incidents/${id}/corrections`).set('X-Actor', 'analyst').send({ changes, reason: 'analyst review' }).expect(200);
+    const title = (text: string) => ({ text, language: 'ar' });
+
+    // The analyst and the source agree: nothing to do.
+    await correct({ title: title('B') });
+    const agreed = { ...original, title: title('B') };
+    expect(await importNdjson(await file('merge-2.ndjson', [JSON.stringify(agreed)]))).toMatchObject({ unchanged: 1, corrected: 0, kept: [] });
+
+    // The analyst moves on; the source still says B: the analyst's C stays, and the import says so.
+    await correct({ title: title('C') });
+    const summary = await importNdjson(await file('merge-3.ndjson', [JSON.stringify(agreed)]));
+    expect(summary).toMatchObject({ unchanged: 1, corrected: 0, kept: [{ line: 1, incidentId: id, fields: ['title'] }] });
+
+    // The source changes another field: that change is made, the analyst's title stays.
+    const later = { ...agreed, summary: { text: 'ملخص جديد', language: 'ar' } };
+    expect(await importNdjson(await file('merge-4.ndjson', [JSON.stringify(later)]))).toMatchObject({ corrected: 1 });
+    const shown = (await http().get(`/incidents/${id}`).expect(200)).body;
+    expect(shown.title).toEqual(title('C'));
+    expect(shown.summary).toEqual(later.summary);
+  });
+
+  it('stops with strict at a row its incident refuses, and writes nothing after it', async () => {
+    const retracted = incident({ externalIds: { test: 'retracted' } });
+    await importNdjson(await file('to-retract.ndjson', [JSON.stringify(retracted)]));
+    const [id] = await recordedFrom('retracted');
+    await http().post(`/incidents/${id}/retraction`).set('X-Actor', 'analyst').send({ reason: 'duplicate' }).expect(200);
+    const path = await file('after-retraction.ndjson', [
+      JSON.stringify({ ...retracted, notes: 'changed at the source' }),
+      JSON.stringify(incident({ externalIds: { test: 'after-stop' } })),
+    ]);
+    await expect(importNdjson(path, true)).rejects.toMatchObject({
+      problem: { line: 1, reason: expect.stringMatching(/^retracted: /) },
+      summary: { read: 1, recorded: 0, rejected: 1 },
+    });
+    expect(await recordedFrom('after-stop')).toHaveLength(0);
+  });
+
+  it('refuses only the row whose data the database will not store, when the rest of its batch is fine', async () => {
+    const { IncidentImporter } = await import('../../src/imports/incident-importer.js');
+    const { validateAsTheApiDoes } = await import('../../src/imports/validate-body.js');
+    const { EventStore } = await import('../../src/event-store/index.js');
+    const { ActorDirectory } = await import('../../src/actors/queries/actor-directory.js');
+    const { Gazetteer } = await import('../../src/places/gazetteer.js');
+    const { PlaceResolver } = await import('../../src/places/resolve/place-resolver.service.js');
+    const { Clock } = await import('../../src/common/clock.js');
+    const gazetteer = new Gazetteer(pool(), { memoize: true });
+    // A validator that lets half a surrogate pair through, as one that missed it would: jsonb refuses it.
+    const lax = (body: unknown) => {
+      const text = (body as { title: { text: string } }).title.text;
+      const check = validateAsTheApiDoes({ ...(body as object), title: { ...(body as { title: object }).title, text: text.replace('\ud800', '') } });
+      return check.ok ? { ok: true as const, value: body as never } : check;
+    };
+    const importer = new IncidentImporter(
+      { db: pool(), store: new EventStore(pool()), actors: new ActorDirectory(t.db.dataSource), places: { gazetteer, resolver: new PlaceResolver(gazetteer) }, clock: new Clock() },
+      { format: 'ndjson', file: 'lax.ndjson', actor: 'test', validate: lax },
+    );
+    async function* rows() {
+      for (const [line, text] of ['fine 1', 'bad \ud800', 'fine 2'].entries()) {
+        yield { line: line + 1, digest: text, body: incident({ title: { text, language: 'ar' }, externalIds: { test: `lax-${line}` } }) };
+      }
+    }
+    const summary = await importer.import(rows());
+    expect(summary).toMatchObject({ read: 3, recorded: 2, rejected: 1, problems: [{ line: 2, reason: expect.stringMatching(/^the database refuses its data: /) }] });
+  });
 });

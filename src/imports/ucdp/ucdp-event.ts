@@ -82,17 +82,19 @@ const PLACE_PRECISION: Record<string, PlacePrecision> = {
 export function ucdpIncident(event: UcdpEvent, context: UcdpContext): Record<string, unknown> {
   const violence = VIOLENCE[event.type_of_violence];
   const number = (column: keyof UcdpEvent) => (/^\d+$/.test(event[column]) ? Number(event[column]) : event[column]);
-  const coordinate = (column: 'latitude' | 'longitude') => (event[column] === '' ? undefined : Number(event[column]));
+  const coordinate = (column: 'latitude' | 'longitude') => (event[column].trim() === '' ? undefined : Number(event[column]));
+  // Some GED exports write dates with a time of day ('2016-10-02 00:00:00.000'): the day is what counts.
+  const day = (column: 'date_start' | 'date_end') => event[column].trim().replace(/^(\d{4}-\d{2}-\d{2})[ T][\d:.]*$/, '$1');
   const where = event.where_coordinates.trim() || event.adm_2.trim() || event.adm_1.trim() || event.country;
   return {
-    // An unknown type is left for the API's rules to refuse, naming the field.
+    // An unknown code is left for the API's rules to refuse; the value names the GED column.
     category: violence?.category ?? `type_of_violence ${event.type_of_violence}`,
     title: { text: clip(`${event.side_a} – ${event.side_b}: ${where}`, MAX.title), language: 'en' },
     occurred: {
-      from: event.date_start,
-      to: event.date_end,
+      from: day('date_start'),
+      to: day('date_end'),
       precision: DATE_PRECISION[event.date_prec] ?? `date_prec ${event.date_prec}`,
-      ...(event.date_prec !== '1' && { note: `UCDP date_prec ${event.date_prec}: between ${event.date_start} and ${event.date_end}.` }),
+      ...(event.date_prec !== '1' && { note: `UCDP date_prec ${event.date_prec}: between ${day('date_start')} and ${day('date_end')}.` }),
     },
     place: {
       name: where,
@@ -140,16 +142,17 @@ export function ucdpIncident(event: UcdpEvent, context: UcdpContext): Record<str
  * A report listed twice (the same office, date and headline) is one source.
  */
 function sourcesOf(event: UcdpEvent) {
-  const offices = event.source_office.split(';');
+  // Decoded first: '&#8220;' would otherwise split a headline in two.
+  const offices = decodeEntities(event.source_office).split(';');
   const dates = event.source_date.split(';');
-  const headlines = event.source_headline.split(';');
+  const headlines = decodeEntities(event.source_headline).split(';');
   const parallel = offices.length === dates.length;
   const reports = parallel
     ? offices.map((office, index) => ({ office, date: dates[index], headline: headlines.length === offices.length ? headlines[index] : undefined }))
-    : [{ office: event.source_office, date: dates[0], headline: event.source_headline }];
+    : [{ office: decodeEntities(event.source_office), date: dates[0], headline: decodeEntities(event.source_headline) }];
   const sources = new Map<string, Record<string, unknown>>();
   for (const { office, date, headline } of reports) {
-    const quote = headline && decodeEntities(headline.trim());
+    const quote = headline?.trim();
     const source = {
       outlet: clip(office.trim() || 'unknown (UCDP GED)', MAX.name),
       ...(date && isCalendarDate(date.trim()) && { publishedOn: date.trim() }),

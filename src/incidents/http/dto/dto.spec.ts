@@ -213,6 +213,12 @@ describe('RecordIncidentDto', () => {
     },
     { name: 'null for an optional field', spoil: (b) => (b.summary = null), path: 'summary' },
     { name: 'a place that is a list', spoil: (b) => (b.place = []), path: 'place' },
+    {
+      name: 'half of a surrogate pair, which jsonb cannot store',
+      spoil: (b) => (b.title.text = 'اغتيال \ud800'),
+      path: 'title.text',
+      message: 'text must be well-formed Unicode (it holds half of a surrogate pair)',
+    },
   ];
 
   it.each(refusals)('refuses $name, on the field that is wrong', async ({ spoil, path, message }) => {

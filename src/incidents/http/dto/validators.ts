@@ -92,13 +92,17 @@ export function IsNotGivenWith(other: string, options?: ValidationOptions): Prop
   );
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /** What is wrong with one text value, or undefined when nothing is. */
 function textProblem(value: unknown, maxLength: number): string | undefined {
   if (typeof value !== 'string') return 'must be a string';
   if (value.trim() === '') return 'must not be blank';
   if (value.length > maxLength) return `must be at most ${maxLength} characters`;
-  // PostgreSQL cannot store NUL in text or JSON; refusing it here keeps a client's mistake a 400.
+  // PostgreSQL cannot store NUL in text or JSON, nor half of a surrogate pair in JSON; refusing
+  // them here keeps a client's mistake a 400.
   if (value.includes('\u0000')) return 'must not contain NUL characters';
+  if (LONE_SURROGATE.test(value)) return 'must be well-formed Unicode (it holds half of a surrogate pair)';
   return undefined;
 }
 
