@@ -192,6 +192,22 @@ describe('import ucdp, on the real file', () => {
     expect((stopped as ImportStopped).summary.read).toBe(6);
   }, 120_000);
 
+  it('refuses a file that is not a GED export before reading a row', async () => {
+    const path = join(dir, 'not-ged.csv');
+    await writeFile(path, 'id,best\n1,2\n');
+    await expect(importUcdp(path)).rejects.toThrow(/^not a UCDP GED export: no column type_of_violence, conflict_name/);
+  });
+
+  it('reports a record the CSV parser cannot read as a bad row, and reads on', async () => {
+    const header = Object.keys(rows[0]).join(',');
+    const good = (await readFile(await fileWith('one.csv', {}), 'utf8')).split('\n')[1];
+    const path = join(dir, 'ragged.csv');
+    await writeFile(path, [header, 'too,few,fields', good, ''].join('\n'));
+    const summary = await importUcdp(path);
+    expect(summary).toMatchObject({ read: 2, rejected: 1, problems: [{ line: 2, reason: expect.stringMatching(/^unreadable: /) }] });
+    expect(summary.recorded + summary.unchanged + summary.corrected).toBe(1);
+  }, 60_000);
+
   it('leaves a log that verifies', async () => {
     await logSettled(pool());
     const report = await verifyLog(pool(), { trustedKeys: [] });

@@ -194,7 +194,7 @@ function withoutParenthesis(name: string): string {
   return name.replace(/\s*\(.*\)\s*$/, '').trim();
 }
 
-function countryCodeOf(country: string): string {
+export function countryCodeOf(country: string): string {
   const name = country.trim().toLowerCase();
   const code = COUNTRY_CODES.get(name) ?? COUNTRY_CODES.get(withoutParenthesis(name));
   if (!code) throw new UnknownCountry(`country "${country}" has no ISO 3166 code this import knows`);
