@@ -119,7 +119,7 @@ const importId = (name: string) => uuidv5(Buffer.from(name), IMPORT_NAMESPACE);
 export class IncidentImporter {
   private readonly run = randomUUID();
   private readonly places = new Map<string, Promise<Place>>();
-  private readonly lines = new Map<number, number>();
+  private readonly lines = new Map<string, number>();
   private readonly summary: ImportSummary = { read: 0, recorded: 0, unchanged: 0, corrected: 0, rejected: 0, problems: [], kept: [], seconds: 0 };
   private pending: PreparedRow[] = [];
   /** COPY where the database takes it: a pool on a server (embedded PostgreSQL does not carry COPY over its socket). */
@@ -174,12 +174,11 @@ export class IncidentImporter {
 
   /**
    * The line of an earlier row of this import for the same incident, if any; otherwise remembers
-   * this one. Keyed by 52 bits of the incident id, a number: a million rows take some 40 MB.
+   * this one (about 100 bytes a row: a million rows take some 100 MB).
    */
   private firstLineOf(row: PreparedRow): number | undefined {
-    const key = parseInt(row.recorded.data.id.replaceAll('-', '').slice(0, 13), 16);
-    const earlier = this.lines.get(key);
-    if (earlier === undefined) this.lines.set(key, row.row.line);
+    const earlier = this.lines.get(row.streamId);
+    if (earlier === undefined) this.lines.set(row.streamId, row.row.line);
     return earlier;
   }
 
