@@ -206,6 +206,9 @@ describe('import ucdp, on the real file', () => {
     const summary = await importUcdp(path);
     expect(summary).toMatchObject({ read: 2, rejected: 1, problems: [{ line: 2, reason: expect.stringMatching(/^unreadable: /) }] });
     expect(summary.recorded + summary.unchanged + summary.corrected).toBe(1);
+    // The good row after it keeps its own line number.
+    const { rows: imported } = await pool().query(`SELECT metadata->'import'->>'line' AS line FROM events WHERE metadata->'import'->>'file' = 'ragged.csv'`);
+    expect(imported.map((event) => event.line)).toEqual(summary.recorded + summary.corrected ? ['3'] : []);
   }, 60_000);
 
   it('leaves a log that verifies', async () => {

@@ -63,7 +63,10 @@ export async function* ucdpRows(path: string, lookups: UcdpLookups): AsyncGenera
   parser.on('skip', (error: Error & { lines?: number }) => unreadable.push({ line: error.lines ?? 0, message: error.message }));
   let ended = 1; // the header's line
   for await (const { record, info } of parser as AsyncIterable<{ record: UcdpEvent; info: { lines: number; bytes: number } }>) {
-    for (const { line, message } of unreadable.splice(0)) yield { line, digest: digestOf(message), problem: `unreadable: ${message}` };
+    for (const { line, message } of unreadable.splice(0)) {
+      ended = Math.max(ended, line);
+      yield { line, digest: digestOf(message), problem: `unreadable: ${message}` };
+    }
     // A record may span lines (quoted newlines): it starts on the line after the one before it ended.
     const line = ended + 1;
     ended = info.lines;
