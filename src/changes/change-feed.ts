@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ActorDirectory } from '../actors/queries/actor-directory.js';
 import { poolOf } from '../database/data-source.js';
@@ -37,6 +37,8 @@ export interface ChangesPageOptions {
 }
 
 const READ_BATCH = 500;
+/** How long before a `since` moment a transaction may have begun and still be taken in. */
+export const OPEN_TRANSACTION_MARGIN_MS = 5 * 60_000;
 export const DEFAULT_SCAN_LIMIT = 10_000;
 /** Past any version a stream reaches (the column is an integer): readStreamsBefore it reads the whole stream. */
 const WHOLE_STREAM = 2 ** 31 - 1;
@@ -51,6 +53,9 @@ const WHOLE_STREAM = 2 ** 31 - 1;
 @Injectable()
 export class ChangeFeed {
   private readonly db: Queryable;
+  private readonly logger = new Logger(ChangeFeed.name);
+  /** OPEN_TRANSACTION_MARGIN_MS; tests of exact starts set it to 0. */
+  marginMs = OPEN_TRANSACTION_MARGIN_MS;
 
   constructor(
     private readonly store: EventStore,
@@ -100,8 +105,11 @@ export class ChangeFeed {
 
   /**
    * Where to start for the changes since a moment: just before the first event, in the safe
-   * order, recorded at or after it (to the millisecond, so a time read off an event repeats that
-   * event rather than risk skipping another of the same millisecond). Never after a transaction
+   * order, recorded at or after it, less a margin (OPEN_TRANSACTION_MARGIN_MS). An event's recorded time is
+   * when its transaction began, so one open at the moment (a batch of a bulk import) commits
+   * events recorded before it; the margin takes those in, and a consumer keeps the higher version
+   * of what it sees twice. To the millisecond, too, so a time read off an event repeats that
+   * event rather than risk skipping another of the same millisecond. Never after a transaction
    * still running: one that began after the moment may hold a lower transaction id than the
    * first such event committed so far, and would be passed for good when it commits.
    *
@@ -128,7 +136,7 @@ export class ChangeFeed {
           WHERE (events.transaction_id, events.global_position) < (bound.transaction_id, bound.global_position)
           ORDER BY events.transaction_id DESC, events.global_position DESC LIMIT 1
         ) AS before`,
-      values: [since],
+      values: [new Date(since.getTime() - this.marginMs)],
     });
     return rows[0] ? { transactionId: rows[0].transaction_id, position: Number(rows[0].global_position) } : LOG_START;
   }
@@ -143,12 +151,16 @@ export class ChangeFeed {
       if (own) own.push(event);
       else streams.set(event.streamId, [event]);
     }
-    const incidents = bounds.map(({ streamId }) => currentIncident(streamId, streams.get(streamId) ?? []));
+    const incidents = bounds.map(({ streamId }) => currentIncident(streams.get(streamId) ?? []));
+    const damaged = bounds.filter((_, index) => incidents[index] === undefined).map(({ streamId }) => streamId);
+    // One damaged stream must not stop the feed for every consumer: it is left out, and said so.
+    if (damaged.length > 0) this.logger.warn(`left out of /changes, no incident.recorded event: ${damaged.join(', ')}`);
     // As GET /incidents/:id names them: a merged registry actor reads as its survivor.
-    const actorIds = new Set(incidents.flatMap((incident) => incident.actors.flatMap((actor) => actor.actorId ?? [])));
+    const actorIds = new Set(incidents.flatMap((incident) => incident?.actors.flatMap((actor) => actor.actorId ?? []) ?? []));
     const survivors = await this.actors.survivors([...actorIds]);
-    return changes.map((change, index) => {
-      const incident = incidents[index]!;
+    return changes.flatMap((change, index) => {
+      const incident = incidents[index];
+      if (!incident) return [];
       const actors = incident.actors.map((actor) => {
         const registryActor = actor.actorId ? survivors.get(actor.actorId) : undefined;
         return registryActor ? { ...actor, registryActor } : actor;
@@ -158,9 +170,9 @@ export class ChangeFeed {
   }
 }
 
-function currentIncident(streamId: string, events: RecordedEvent[]): IncidentView {
+/** The incident as it stands, or nothing for a stream that holds none (a damaged log: the decider records an incident first). */
+function currentIncident(events: RecordedEvent[]): IncidentView | undefined {
   const { state, version, recordedAt, lastChangedAt } = foldIncident(events);
-  // The decider records an incident before anything else can happen to it: this is a damaged log.
-  if (state.status === 'not_recorded' || !recordedAt || !lastChangedAt) throw new Error(`${streamId} has no incident.recorded event`);
+  if (state.status === 'not_recorded' || !recordedAt || !lastChangedAt) return undefined;
   return { ...state, version, recordedAt, lastChangedAt };
 }

@@ -58,4 +58,13 @@ describe('groupChanges', () => {
   it('leaves out every stream that is not an incident', () => {
     expect(groupChanges([event(`actor-${A}`, 1, 'actor.registered'), event('audit-test-x', 1, 'incident.recorded')])).toEqual([]);
   });
+
+  it('calls an incident retracted when it was, whatever its stream holds after the retraction', () => {
+    const events = [
+      event(`incident-${A}`, 1, 'incident.recorded'),
+      event(`incident-${A}`, 2, 'incident.retracted'),
+      event(`incident-${A}`, 3, 'incident.annotated-by-a-newer-writer'),
+    ];
+    expect(groupChanges(events).map((entry) => entry.change)).toEqual(['retracted']);
+  });
 });

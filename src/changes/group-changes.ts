@@ -44,7 +44,7 @@ export function groupChanges(events: readonly RecordedEvent[]): IncidentChange[]
     const last = own.at(-1)!;
     return {
       incidentId: incidentIdOf(streamId),
-      change: changeKind(first, last),
+      change: changeKind(own),
       fromVersion: first.streamVersion,
       version: last.streamVersion,
       eventTypes: [...new Set(own.map((event) => event.type))],
@@ -53,8 +53,9 @@ export function groupChanges(events: readonly RecordedEvent[]): IncidentChange[]
   });
 }
 
-function changeKind(first: RecordedEvent, last: RecordedEvent): ChangeKind {
-  if (last.type === 'incident.retracted') return 'retracted';
-  if (first.streamVersion === 1) return 'recorded';
+/** Retracted wins: a retracted incident stays retracted, whatever follows in its stream. */
+function changeKind(own: readonly RecordedEvent[]): ChangeKind {
+  if (own.some((event) => event.type === 'incident.retracted')) return 'retracted';
+  if (own[0]!.streamVersion === 1) return 'recorded';
   return 'changed';
 }

@@ -14,6 +14,8 @@ let store: EventStore;
 beforeAll(async () => {
   t = await openTestApp();
   store = new EventStore(t.db.pool);
+  // Exact starts from a moment; the margin for transactions open at it has a test of its own.
+  t.app.get(ChangeFeed).marginMs = 0;
 });
 afterAll(() => t.close());
 
@@ -413,6 +415,34 @@ describeOnServer('GET /changes while a transaction is held open', () => {
     } finally {
       older.release();
       held.release();
+    }
+  });
+
+  it('from a moment, takes in a transaction that was open at it and committed since, within the margin', async () => {
+    const x = await record('Corrected in a transaction open at the moment');
+    await logEnd();
+    const open = await t.db.pool.connect();
+    const feed = t.app.get(ChangeFeed);
+    try {
+      // Begun before the moment: its event is recorded (at its start) before the moment, yet commits after it.
+      await open.query('BEGIN');
+      await open.query('SELECT pg_current_xact_id()');
+      await sleep(10);
+      const since: Date = (await t.db.pool.query('SELECT clock_timestamp() AS now')).rows[0].now;
+      await sleep(10);
+      await new EventStore(open).append(`incident-${x}`, 1, correction(['open at the moment']));
+      await open.query('COMMIT');
+      await logEnd();
+      const covered = async () => {
+        const { pages } = await drain(formatCheckpoint((await feed.startAt(since))), 1000);
+        return pages.flatMap((page) => page.changes).some((entry) => entry.incidentId === x && entry.version >= 2);
+      };
+      expect(await covered()).toBe(false);
+      feed.marginMs = 60_000;
+      expect(await covered()).toBe(true);
+    } finally {
+      feed.marginMs = 0;
+      open.release();
     }
   });
 });
