@@ -108,13 +108,14 @@ const importId = (name: string) => uuidv5(Buffer.from(name), IMPORT_NAMESPACE);
 
 /**
  * Records incidents from rows, in bulk: each row is judged as POST /incidents judges a body, its
- * actors and place resolved (each distinct name or place once per import), and the rows of a
- * batch appended as new streams in one statement. Read models catch up afterwards.
+ * actors and place resolved (each distinct name or place once per import), and the new incidents
+ * of a batch started together (EventStore.startStreams: one COPY or one statement) while the next
+ * batch is prepared. Read models catch up afterwards.
  *
  * An incident's id follows from the row's external ids (or, without them, from the whole row), so
  * importing the same file again records nothing: a row whose digest is the one its incident was
  * last imported with is unchanged, and a changed row becomes corrections (see reconcile.ts).
- * Each row's events are appended in one statement: a row is recorded whole or not at all.
+ * Each row's events are appended in one transaction: a row is recorded whole or not at all.
  */
 export class IncidentImporter {
   private readonly run = randomUUID();
