@@ -5,26 +5,48 @@ export interface ProgressLine {
   end(): void;
 }
 
+type Write = (text: string) => void;
+const toStderr: Write = (text) => process.stderr.write(text);
+
 /**
  * Progress of a long command on one line of stderr (or of `write`):
  * `[##########....................] Replayed 500 / 1500 events`, or without a total
  * `Exported 500 events`.
  */
-export function progressLine(
-  label: string,
-  write: (text: string) => void = (text) => process.stderr.write(text),
-  unit = 'events',
-): ProgressLine {
-  let drawn = 0;
+export function progressLine(label: string, write: Write = toStderr): ProgressLine {
+  const line = redrawnLine(write);
   return {
     draw(done, total) {
+      if (total === undefined) return line.draw(`${label} ${done} events`, false);
+      line.draw(`${bar(total ? done / total : 1)} ${label} ${done} / ${total} events`, done === total);
+    },
+    end: line.end,
+  };
+}
+
+/**
+ * A bar for work whose size is known in another measure than its count: an import reads rows,
+ * and knows how far through the file it is. `[######........................] Read 12000 rows (20 %)`.
+ */
+export function progressBar(label: string, unit: string, write: Write = toStderr) {
+  const line = redrawnLine(write);
+  return {
+    draw(done: number, share: number) {
+      line.draw(`${bar(share)} ${label} ${done} ${unit} (${Math.floor(bounded(share) * 100)} %)`, share >= 1);
+    },
+    end: line.end,
+  };
+}
+
+/** One line, redrawn in place at most ten times a second, and always for the last time. */
+function redrawnLine(write: Write) {
+  let drawn = 0;
+  return {
+    draw(text: string, last: boolean) {
       const now = Date.now();
-      if (now - drawn < 100 && done !== total) return;
+      if (now - drawn < 100 && !last) return;
       drawn = now;
-      if (total === undefined) return write(`\r${label} ${done} ${unit}`);
-      const share = total ? Math.min(1, done / total) : 1;
-      const bar = '#'.repeat(Math.round(share * 30)).padEnd(30, '.');
-      write(`\r[${bar}] ${label} ${done} / ${total} ${unit}`);
+      write(`\r${text}`);
     },
     end() {
       if (drawn) write('\n');
@@ -33,24 +55,5 @@ export function progressLine(
   };
 }
 
-/**
- * A bar for work whose size is known in another measure than its count: an import reads rows,
- * and knows how far through the file it is. `[######........................] Read 12000 rows (20 %)`.
- */
-export function progressBar(label: string, unit: string, write: (text: string) => void = (text) => process.stderr.write(text)) {
-  let drawn = 0;
-  return {
-    draw(done: number, share: number) {
-      const now = Date.now();
-      if (now - drawn < 100 && share < 1) return;
-      drawn = now;
-      const bounded = Math.max(0, Math.min(1, share));
-      const bar = '#'.repeat(Math.round(bounded * 30)).padEnd(30, '.');
-      write(`\r[${bar}] ${label} ${done} ${unit} (${Math.floor(bounded * 100)} %)`);
-    },
-    end() {
-      if (drawn) write('\n');
-      drawn = 0;
-    },
-  };
-}
+const bounded = (share: number) => Math.max(0, Math.min(1, share));
+const bar = (share: number) => `[${'#'.repeat(Math.round(bounded(share) * 30)).padEnd(30, '.')}]`;

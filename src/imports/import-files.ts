@@ -17,8 +17,7 @@ import { rememberingActors } from './remembering-actors.js';
 import { UCDP_GED } from './ucdp/ucdp-event.js';
 import { ucdpRows } from './ucdp/ucdp-rows.js';
 
-export const IMPORT_FORMATS = ['ucdp', 'ndjson'] as const;
-export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+export type ImportFormat = 'ucdp' | 'ndjson';
 
 export type FileImportOptions = Omit<ImportOptions, 'format' | 'file'>;
 

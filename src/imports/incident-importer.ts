@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { parse as parseUuid, v5 as uuidv5 } from 'uuid';
 import type { Clock } from '../common/clock.js';
@@ -26,10 +26,11 @@ import {
   type RecordIncident,
 } from '../incidents/domain/index.js';
 import type { IncidentRecordedData } from '../incidents/domain/incident.events.js';
+import { recordIncidentValidator, type BodyCheck } from '../incidents/http/dto/fast-validation.js';
+import type { RecordIncidentDto } from '../incidents/http/dto/index.js';
 import { toRecordIncident } from '../incidents/http/dto/to-command.js';
 import { foldIncident, incidentStreamId } from '../incidents/incident-stream.js';
 import { changesOfRow, decideAll } from './reconcile.js';
-import { validateAsTheApiDoes, type BodyValidator } from './validate-body.js';
 
 /** One row of an import file, as its reader made it. */
 export interface ImportRow {
@@ -44,6 +45,9 @@ export interface ImportRow {
   /** How far through the file the row ends, as a share of its size (for the progress bar). */
   through?: number;
 }
+
+/** A row's digest: the SHA-256 of its text, as the readers take it. */
+export const digestOf = (text: string) => createHash('sha256').update(text).digest('base64url');
 
 export interface RowProblem {
   line: number;
@@ -85,7 +89,8 @@ export interface ImportOptions {
   batchSize?: number;
   /** After each row: the summary so far, and how far through the file that row ends (0..1). */
   onProgress?: (summary: ImportSummary, through: number) => void;
-  validate?: BodyValidator;
+  /** Judges a body as POST /incidents does; by default with the API's own rules (fast-validation.ts). */
+  validate?: (body: unknown) => BodyCheck<RecordIncidentDto>;
 }
 
 /** The import stopped at a bad row (`--strict`); the rows before it are recorded. */
@@ -103,6 +108,9 @@ export class ImportStopped extends Error {
  * always gets the same ids. Bytes in, not strings: uuid's own UTF-8 conversion costs more than
  * the hash.
  */
+/** The API's rules for POST /incidents, compiled once. */
+const judgeAsTheApi = recordIncidentValidator();
+
 const IMPORT_NAMESPACE = parseUuid('3b0c5f3e-6d7a-4b8e-9f21-7c4d2a1e9b50');
 const importId = (name: string) => uuidv5(Buffer.from(name), IMPORT_NAMESPACE);
 
@@ -200,9 +208,9 @@ export class IncidentImporter {
     if (typeof row.body !== 'object' || row.body === null || Array.isArray(row.body)) {
       return { problem: { line, reason: 'the row must be an incident, as a JSON object' } };
     }
-    let check: ReturnType<BodyValidator>;
+    let check: BodyCheck<RecordIncidentDto>;
     try {
-      check = (this.options.validate ?? validateAsTheApiDoes)(row.body);
+      check = (this.options.validate ?? judgeAsTheApi)(row.body);
     } catch (error) {
       // A body the validator itself cannot take (nested thousands deep): this row's problem, not the import's.
       return { problem: { line, reason: `the row could not be judged: ${(error as Error).message}` } };

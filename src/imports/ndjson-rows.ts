@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import type { ImportRow } from './incident-importer.js';
+import { digestOf, type ImportRow } from './incident-importer.js';
 
 /**
  * The rows of an NDJSON file: one POST /incidents body per line, blank lines skipped. A line
@@ -30,5 +29,3 @@ export async function* ndjsonRows(path: string): AsyncGenerator<ImportRow> {
     yield { line, body, digest: digestOf(text), through };
   }
 }
-
-export const digestOf = (text: string) => createHash('sha256').update(text).digest('base64url');

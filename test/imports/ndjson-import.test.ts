@@ -3,8 +3,15 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { ActorDirectory } from '../../src/actors/queries/actor-directory.js';
+import { Clock } from '../../src/common/clock.js';
+import { EventStore } from '../../src/event-store/index.js';
 import { importFile } from '../../src/imports/import-files.js';
+import { IncidentImporter } from '../../src/imports/incident-importer.js';
+import { recordIncidentValidator } from '../../src/incidents/http/dto/fast-validation.js';
 import { assassinationBody } from '../../src/incidents/http/dto/testing/worked-example-body.js';
+import { Gazetteer } from '../../src/places/gazetteer.js';
+import { PlaceResolver } from '../../src/places/resolve/place-resolver.service.js';
 import { openTestApp, type TestApp } from '../support/test-app.js';
 
 /** `import ndjson`: POST /incidents bodies, one per line, judged as the API judges them. */
@@ -205,13 +212,7 @@ describe('import ndjson', () => {
   });
 
   it('refuses only the row whose data the database will not store, when the rest of its batch is fine', async () => {
-    const { IncidentImporter } = await import('../../src/imports/incident-importer.js');
-    const { validateAsTheApiDoes } = await import('../../src/imports/validate-body.js');
-    const { EventStore } = await import('../../src/event-store/index.js');
-    const { ActorDirectory } = await import('../../src/actors/queries/actor-directory.js');
-    const { Gazetteer } = await import('../../src/places/gazetteer.js');
-    const { PlaceResolver } = await import('../../src/places/resolve/place-resolver.service.js');
-    const { Clock } = await import('../../src/common/clock.js');
+    const validateAsTheApiDoes = recordIncidentValidator();
     const gazetteer = new Gazetteer(pool(), { memoize: true });
     // A validator that lets half a surrogate pair through, as one that missed it would: jsonb refuses it.
     const lax = (body: unknown) => {

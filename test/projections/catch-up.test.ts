@@ -4,6 +4,7 @@ import pg from 'pg';
 import { EventStore } from '../../src/event-store/index.js';
 import { catchUpProjections } from '../../src/projections/catch-up.js';
 import { describeOnServer, openTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { recorded, streamOf } from './support/incidents.js';
 
 /** What `import` does after writing: bring the read models past its last event, or say why not. */
 
@@ -15,25 +16,9 @@ beforeAll(async () => {
 });
 afterAll(() => db.close());
 
-const recorded = (id: string) => ({
-  type: 'incident.recorded',
-  data: {
-    id,
-    category: 'assassination',
-    title: { text: 'اغتيال', language: 'ar' },
-    translations: [],
-    occurred: { from: '2020-07-26', to: '2020-08-01', precision: 'week' },
-    place: { name: 'ريف دير الزور الشرقي', countryCode: 'SY', admin1: 'SY09', precision: 'region' },
-    actors: [],
-    sources: [{ id: randomUUID(), outlet: 'نورث برس', language: 'ar', access: 'relayed' }],
-    related: [],
-    tags: [],
-  },
-});
-
 it('brings every read model past the position', async () => {
   const id = randomUUID();
-  const { positions } = await store.append(`incident-${id}`, 'no_stream', [recorded(id)]);
+  const { positions } = await store.append(streamOf(id), 'no_stream', [recorded(id, 1)]);
   await catchUpProjections(db.pool, store, { through: positions[0] });
   const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM timeline_entries WHERE incident_id = $1', [id]);
   expect(rows[0].n).toBe(1);
@@ -47,7 +32,7 @@ describeOnServer('held back', () => {
       await open.query('BEGIN');
       await open.query('SELECT pg_current_xact_id()');
       const id = randomUUID();
-      const { positions } = await store.append(`incident-${id}`, 'no_stream', [recorded(id)]);
+      const { positions } = await store.append(streamOf(id), 'no_stream', [recorded(id, 1)]);
       await expect(catchUpProjections(db.pool, store, { through: positions[0], timeoutMs: 500 })).rejects.toThrow(
         /have not reached position \d+ after 0.5 s: a transaction left open holds the log back/,
       );

@@ -10,8 +10,7 @@ import { canonicalJson } from '../../event-store/index.js';
 import type { ActorLookup } from '../../incidents/commands/resolve-actors.js';
 import type { Gazetteer } from '../../places/gazetteer.js';
 import { resolvePlace } from '../../places/resolve/place-resolver.js';
-import type { ImportRow } from '../incident-importer.js';
-import { digestOf } from '../ndjson-rows.js';
+import { digestOf, type ImportRow } from '../incident-importer.js';
 import { ucdpIncident, type UcdpContext, type UcdpEvent } from './ucdp-event.js';
 
 export interface UcdpLookups {

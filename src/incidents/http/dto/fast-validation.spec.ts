@@ -26,7 +26,8 @@ import {
   VerifyIncidentDto,
 } from './index.js';
 import { toRecordIncident } from './to-command.js';
-import { assassinationBody as assassination } from './testing/worked-example-body.js';
+import { RECORD_INCIDENT_REFUSALS } from './testing/record-incident-refusals.js';
+import { assassinationBody as assassination, statementBody, unknownsBody } from './testing/worked-example-body.js';
 
 /** The oracle: the API's own pipe, built with the options of src/app.ts. */
 const apiPipe = new ValidationPipe({
@@ -105,40 +106,9 @@ async function expectTheApisVerdict(dto: ClassConstructor<object>, body: unknown
   return { ok: real.ok, fast };
 }
 
-/** The bodies of dto.spec.ts. */
-const statement = () => {
-  const body = assassination();
-  body.category = 'statement';
-  body.sources[0] = {
-    ...body.sources[0],
-    access: 'first_hand',
-    url: 'https://npasyria.com/',
-    quote: { text: 'نعمل مع شركائنا لضمان محاسبة مرتكبي هذه الأعمال الإرهابية البشعة', language: 'ar' },
-    quoteTranslations: [{ text: 'We work with our partners to ensure the perpetrators are held accountable.', language: 'en' }],
-    reliability: 'B',
-    credibility: 2,
-  };
-  body.place = {
-    name: 'الباغوز',
-    countryCode: 'SY',
-    admin1: 'SY09',
-    admin2: 'SY0902',
-    latitude: 34.43221,
-    longitude: 40.99226,
-    precision: 'locality',
-  };
-  return body;
-};
-const unknowns = () => {
-  const body = assassination();
-  body.actors = [];
-  delete body.fatalities;
-  delete body.occurred.to;
-  return body;
-};
 /** Every optional field given, so that mutations reach every rule. */
 const everything = () => {
-  const body = statement();
+  const body = statementBody();
   body.translations = [{ language: 'en', title: 'Assassination', summary: 'Killed.' }, { language: 'fr', summary: 'Tué.' }];
   body.place.admin3 = 'SY090200';
   body.actors.push({ actorId: '5d1c48a4-0003-4000-8000-000000000001', role: 'perpetrator' });
@@ -149,45 +119,9 @@ const everything = () => {
   return body;
 };
 
+/** dto.spec.ts's refusals, and two faults at once. */
 const spoils: ((b: any) => unknown)[] = [
-  (b) => Object.assign(b.place, { latitude: 200, longitude: 40 }),
-  (b) => Object.assign(b.place, { latitude: 34, longitude: -181 }),
-  (b) => (b.place.longitude = 40.9),
-  (b) => (b.fatalities = { low: 5, best: 3, high: 2 }),
-  (b) => (b.fatalities = { low: 1, best: 3, high: 2 }),
-  (b) => (b.fatalities.low = -1),
-  (b) => (b.fatalities.high = 2.5),
-  (b) => (b.fatalities.best = 'two'),
-  (b) => (b.category = 'massacre-ish'),
-  (b) => (b.occurred.from = '2020-02-30'),
-  (b) => (b.occurred.to = '2020-08-01T00:00:00Z'),
-  (b) => (b.occurred.to = '2020-07-25'),
-  (b) => (b.occurred.precision = 'decade'),
-  (b) => delete b.sources,
-  (b) => (b.sources = []),
-  (b) => (b.colour = 'red'),
-  (b) => (b.sources[0].secret = 'x'),
-  (b) => (b.sources[0].id = '5d1c48a4-0002-4000-8000-000000000001'),
-  (b) => (b.actors[1] = { role: 'perpetrator' }),
-  (b) => (b.actors[0].actorId = 'al-hafl'),
-  (b) => (b.actors[0].role = 'bystander'),
-  (b) => (b.title.text = '   '),
-  (b) => (b.title.text = 'ا'.repeat(501)),
-  (b) => (b.summary.text = 'nul \u0000 here'),
-  (b) => (b.title.language = 'Arabic'),
-  (b) => (b.translations = [{ language: 'en' }]),
-  (b) => (b.place.countryCode = 'sy'),
-  (b) => (b.place.admin1 = 'Deir ez-Zor'),
-  (b) => (b.place.precision = 'street'),
-  (b) => (b.sources[0].url = 'npasyria dot com'),
-  (b) => (b.sources[0].publishedOn = '2019-02-29'),
-  (b) => (b.sources[0].reliability = 'G'),
-  (b) => (b.sources[0].credibility = 7),
-  (b) => (b.sources[0].access = 'rumour'),
-  (b) => (b.related[0].incidentId = '2'),
-  (b) => (b.tags = ['ok', ' ']),
-  (b) => (b.summary = null),
-  (b) => (b.place = []),
+  ...RECORD_INCIDENT_REFUSALS.map(({ spoil }) => spoil),
   (b) => {
     Object.assign(b.place, { latitude: 200, longitude: 40 });
     b.category = 'nope';
@@ -218,8 +152,8 @@ const oddities: [string, () => unknown][] = [
 describe('recordIncidentValidator', () => {
   it.each([
     ['the worked example', assassination],
-    ['the statement', statement],
-    ['the unknowns', unknowns],
+    ['the statement', statementBody],
+    ['the unknowns', unknownsBody],
     ['every optional field', everything],
   ])('accepts %s on the fast path, with the fields the API would', async (_, body) => {
     expect(await expectTheApisVerdict(RecordIncidentDto, body())).toEqual({ ok: true, fast: true });
@@ -242,7 +176,7 @@ describe('recordIncidentValidator', () => {
     const tally = { runs: 0, valid: 0, fast: 0, reshaped: 0 };
     const missed: unknown[] = [];
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(assassination, statement, unknowns, everything), mutations, async (base, spoilers) => {
+      fc.asyncProperty(fc.constantFrom(assassination, statementBody, unknownsBody, everything), mutations, async (base, spoilers) => {
         const body = base();
         for (const spoil of spoilers) spoil(body);
         const { ok, fast } = await expectTheApisVerdict(RecordIncidentDto, body);

@@ -253,7 +253,7 @@ export function IsNumberIn({ min, max, integer = false, ...options }: NumberRang
 }
 
 /** A data set's name as an external-id key: `ucdp-ged`, `acled`, `my-project.v2`. */
-export const EXTERNAL_ID_SYSTEM = /^[a-z0-9][a-z0-9._-]{0,49}$/;
+const EXTERNAL_ID_SYSTEM = /^[a-z0-9][a-z0-9._-]{0,49}$/;
 const MAX_EXTERNAL_IDS = 20;
 
 /** `{ "<data set>": "<its id for the incident>" }`: keys as EXTERNAL_ID_SYSTEM, values non-blank text. */

@@ -33,3 +33,37 @@ export const assassinationBody = (): any => ({
   tags: ['tribal-notables'],
   notes: 'Perpetrator unknown. ACLED: Violence against civilians / Attack; CAMEO 186.',
 });
+
+/** Incident 4 of the worked example, the Coalition's statement: a first-hand source with its quote and grading, a located place. */
+export const statementBody = (): any => {
+  const body = assassinationBody();
+  body.category = 'statement';
+  body.sources[0] = {
+    ...body.sources[0],
+    access: 'first_hand',
+    url: 'https://npasyria.com/',
+    quote: { text: 'نعمل مع شركائنا لضمان محاسبة مرتكبي هذه الأعمال الإرهابية البشعة', language: 'ar' },
+    quoteTranslations: [{ text: 'We work with our partners to ensure the perpetrators are held accountable.', language: 'en' }],
+    reliability: 'B',
+    credibility: 2,
+  };
+  body.place = {
+    name: 'الباغوز',
+    countryCode: 'SY',
+    admin1: 'SY09',
+    admin2: 'SY0902',
+    latitude: 34.43221,
+    longitude: 40.99226,
+    precision: 'locality',
+  };
+  return body;
+};
+
+/** An incident with no known actor, count or end date. */
+export const unknownsBody = (): any => {
+  const body = assassinationBody();
+  body.actors = [];
+  delete body.fatalities;
+  delete body.occurred.to;
+  return body;
+};
