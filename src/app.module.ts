@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { AccessModule, DEFAULT_ACCESS, type AccessModuleOptions } from './access/access.module.js';
 import { ActorsModule } from './actors/actors.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import type { SealingOptions } from './audit/tamper-evidence/tamper-evidence.service.js';
@@ -23,6 +24,7 @@ export class AppModule {
     dataSource: DataSource,
     projections: ProjectionOptions = { runInProcess: false },
     sealing: SealingOptions = { trustedKeys: [], intervalMs: 0 },
+    access: AccessModuleOptions = DEFAULT_ACCESS,
   ): DynamicModule {
     return {
       module: AppModule,
@@ -32,6 +34,7 @@ export class AppModule {
           dataSourceFactory: async () => dataSource,
         }),
         CqrsModule.forRoot(),
+        AccessModule.forRoot(access),
         EventStoreModule,
         HealthModule,
         IncidentsModule,

@@ -1,11 +1,15 @@
-import { ValidationPipe, type LoggerService, type LogLevel } from '@nestjs/common';
+import { Module, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+import { Logger, LoggerModule } from 'nestjs-pino';
 import type { DataSource } from 'typeorm';
+import type { AccessModuleOptions } from './access/access.module.js';
 import { AppModule } from './app.module.js';
 import { API_VALIDATION_PIPE_OPTIONS } from './incidents/http/dto/fast-validation.js';
 import { ProblemFilter } from './common/problem.filter.js';
+import { requestLogging, type LoggingOptions } from './common/request-logging.js';
 import type { ProjectionOptions } from './projections/projections.module.js';
 import type { SealingOptions } from './audit/tamper-evidence/tamper-evidence.service.js';
 
@@ -13,20 +17,37 @@ import type { SealingOptions } from './audit/tamper-evidence/tamper-evidence.ser
 export const BODY_LIMIT = '1mb';
 
 export interface AppOptions {
-  logger?: LoggerService | LogLevel[] | false;
   /** Where the projections run: in this process unless said otherwise. */
   projections?: ProjectionOptions;
   /** Sealing and verifying the log: by default no sealing key, so nothing is sealed. */
   sealing?: SealingOptions;
+  /** Keys and rate limits: by default every endpoint but /health needs a key, and no limit. */
+  access?: AccessModuleOptions;
+  /** The JSON log of requests and of the service's own messages. */
+  logging?: LoggingOptions;
+  /** Origins whose pages may call the API from a browser (CORS); none unless listed. */
+  corsOrigins?: string[];
 }
 
 /** The HTTP application on an opened, migrated data source (see main.ts and the tests). */
 export async function createApp(dataSource: DataSource, options: AppOptions = {}): Promise<NestExpressApplication> {
   const projections = options.projections ?? { runInProcess: true };
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(dataSource, projections, options.sealing), {
-    bodyParser: false,
-    logger: options.logger,
-  });
+
+  @Module({
+    imports: [AppModule.forRoot(dataSource, projections, options.sealing, options.access), LoggerModule.forRoot(requestLogging(options.logging))],
+  })
+  class HttpModule {}
+
+  const app = await NestFactory.create<NestExpressApplication>(HttpModule, { bodyParser: false, bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.use(helmet());
+  if (options.corsOrigins?.length) {
+    app.enableCors({
+      origin: options.corsOrigins,
+      allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key', 'X-Request-Id', 'X-Correlation-Id'],
+      exposedHeaders: ['ETag', 'Location', 'X-Request-Id', 'Retry-After'],
+    });
+  }
   app.useBodyParser('json', { limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] });
   app.useGlobalPipes(new ValidationPipe(API_VALIDATION_PIPE_OPTIONS));
   app.useGlobalFilters(new ProblemFilter());
@@ -38,9 +59,12 @@ export async function createApp(dataSource: DataSource, options: AppOptions = {}
       .setTitle('Conflict incident tracker')
       .setDescription(
         'Record incidents from reports as immutable events, correct them with new events, and read their history. ' +
-          'Errors are application/problem+json.',
+          'Every endpoint but /health needs an API key (`Authorization: Bearer <key>`); what a key may do depends on its ' +
+          'role. Errors are application/problem+json.',
       )
       .setVersion('0.1.0')
+      .addBearerAuth()
+      .addSecurityRequirements('bearer')
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });

@@ -7,6 +7,7 @@ import { exportCommand } from './audit/export.cli.js';
 import { auditCommand } from './audit/audit.cli.js';
 import { runDemo } from './demo/run-demo.js';
 import { importCommand } from './imports/import.cli.js';
+import { keysCommand } from './access/keys.cli.js';
 import { placesCommand } from './places/places.cli.js';
 import { projectionsCommand } from './projections/projections.cli.js';
 
@@ -45,6 +46,7 @@ program.addCommand(projectionsCommand(withDatabase));
 program.addCommand(auditCommand(withDatabase));
 program.addCommand(exportCommand(withDatabase));
 program.addCommand(importCommand(withDatabase));
+program.addCommand(keysCommand(withDatabase));
 
 program.parseAsync().catch((error) => {
   console.error(error instanceof Error ? error.message : error);

@@ -1,9 +1,12 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import { join } from 'node:path';
+import { ensureFirstAdminKey } from './access/first-admin-key.js';
+import { ApiKeys } from './access/api-keys.js';
 import { createApp } from './app.js';
 import { loadSealKey } from './audit/tamper-evidence/seal-key.js';
 import { loadConfig } from './config/config.js';
-import { migrate, openDataSource } from './database/data-source.js';
+import { migrate, openDataSource, poolOf } from './database/data-source.js';
 import { startDatabase } from './database/database.js';
 
 async function main() {
@@ -20,7 +23,14 @@ async function main() {
   const app = await createApp(dataSource, {
     projections: { runInProcess: config.projectionsInProcess || !serverUrl, serverUrl },
     sealing: { key: sealKey, trustedKeys: config.sealing.trustedKeys, intervalMs: config.sealing.intervalMs },
+    access: { publicRead: config.publicRead, rateLimit: { perMinute: config.rateLimitPerMinute } },
+    logging: { level: config.logLevel },
+    corsOrigins: config.corsOrigins,
   });
+  const firstKeyFile = await ensureFirstAdminKey(new ApiKeys(poolOf(dataSource)), join(config.dataDir, 'first-admin.key'));
+  if (firstKeyFile) {
+    logger.warn(`No API keys existed: made the admin key "first-admin" and wrote it to ${firstKeyFile} (readable only by you). Make your own keys with it, then revoke it.`);
+  }
   await app.listen(config.port);
   logger.log(`Listening on ${await app.getUrl()} (API docs at /docs)`);
   logger.log(`Database: ${database.description}`);

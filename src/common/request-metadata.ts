@@ -1,20 +1,24 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import { randomUUID } from 'node:crypto';
+import { principalOf } from '../access/requires.decorator.js';
 import type { EventMetadata } from '../event-store/index.js';
 
 /**
  * Who made a request and which chain of work it belongs to, to be recorded on every event it
- * causes. The actor comes from the `X-Actor` header until authentication replaces it.
+ * causes. The actor is the principal of the request's API key: a header cannot claim one. The
+ * request id is the one the request log shows (see request-logging.ts).
  */
 export function requestMetadata(request: Request): EventMetadata {
+  const principal = principalOf(request);
   const header = (name: string) => {
     const value = request.header(name)?.trim();
     return value ? value.slice(0, 200) : undefined;
   };
-  const requestId = header('x-request-id') ?? randomUUID();
+  const requestId = typeof request.id === 'string' ? request.id : (header('x-request-id') ?? randomUUID());
   return {
-    actor: header('x-actor') ?? 'anonymous',
+    actor: principal.name,
+    role: principal.role,
     requestId,
     correlationId: header('x-correlation-id') ?? requestId,
     causationId: requestId,

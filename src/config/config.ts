@@ -10,7 +10,18 @@ export interface AppConfig {
   /** PROJECTIONS=off leaves the projections to `npm run worker` processes (on a server only). */
   projectionsInProcess: boolean;
   sealing: SealingConfig;
+  /** PUBLIC_READ=true: reads a viewer may make need no key. */
+  publicRead: boolean;
+  /** RATE_LIMIT_PER_MINUTE: requests per key per minute, per process; 0 for none. */
+  rateLimitPerMinute: number;
+  /** CORS_ORIGINS: origins (comma-separated) whose pages may call the API; none by default. */
+  corsOrigins: string[];
+  /** LOG_LEVEL: fatal, error, warn, info (every request), debug, trace or silent. */
+  logLevel: LogLevel;
 }
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface SealingConfig {
   /** The Ed25519 private key as PEM (SEAL_KEY), else the file holding it (made on first start). */
@@ -38,7 +49,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`PROJECTIONS must be "in-process" or "off", got "${env.PROJECTIONS}"`);
   }
   const dataDir = resolve(env.DATA_DIR ?? './data');
-  return { port, databaseUrl, dataDir, projectionsInProcess: projections === 'in-process', sealing: sealingConfig(env, dataDir) };
+  const publicRead = env.PUBLIC_READ?.trim() || 'false';
+  if (publicRead !== 'true' && publicRead !== 'false') {
+    throw new ConfigError(`PUBLIC_READ must be "true" or "false", got "${env.PUBLIC_READ}"`);
+  }
+  const rateLimitPerMinute = Number(env.RATE_LIMIT_PER_MINUTE?.trim() || 1200);
+  if (!Number.isInteger(rateLimitPerMinute) || rateLimitPerMinute < 0) {
+    throw new ConfigError(`RATE_LIMIT_PER_MINUTE must be a whole number, 0 for no limit, got "${env.RATE_LIMIT_PER_MINUTE}"`);
+  }
+  const corsOrigins = (env.CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim()).filter(Boolean);
+  for (const origin of corsOrigins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new ConfigError(`CORS_ORIGINS must list origins such as https://maps.example.org (no path), got "${origin}"`);
+    }
+  }
+  const logLevel = (env.LOG_LEVEL?.trim() || 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
+  return {
+    port,
+    databaseUrl,
+    dataDir,
+    projectionsInProcess: projections === 'in-process',
+    sealing: sealingConfig(env, dataDir),
+    publicRead: publicRead === 'true',
+    rateLimitPerMinute,
+    corsOrigins,
+    logLevel,
+  };
 }
 
 function sealingConfig(env: NodeJS.ProcessEnv, dataDir: string): SealingConfig {

@@ -4,8 +4,10 @@ import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs
 import type { Response } from 'express';
 import { MigrationsHealthIndicator } from './migrations.health.js';
 import { ProjectionsHealthIndicator } from './projections.health.js';
+import { Public } from '../access/requires.decorator.js';
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

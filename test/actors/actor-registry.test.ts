@@ -67,13 +67,13 @@ describe('POST /actors and GET /actors/:id', () => {
     expect(chain[1]).toMatchObject({ kind: 'international_coalition' });
   });
 
-  it('lists the history in order, each event with who made it, from X-Actor', async () => {
-    const id = (await api.http().post('/actors').set('X-Actor', 'analyst@example.org').send(tribe()).expect(201)).body.id;
-    await api.command(id, 'aliases', en(uniqueName('Clan'), 'alias')).set('X-Actor', 'editor-1').expect(200);
+  it('lists the history in order, each event with who made it, by the name of its key', async () => {
+    const id = (await (await t.as('analyst@example.org', 'editor')).post('/actors').send(tribe()).expect(201)).body.id;
+    await (await t.as('editor-1', 'editor')).post(`/actors/${id}/aliases`).send(en(uniqueName('Clan'), 'alias')).expect(200);
 
     const history = await api.history(id);
     expect(eventTypes(history)).toEqual(['actor.registered', 'actor.alias_added']);
-    expect(history[0]).toMatchObject({ version: 1, data: { id, kind: 'tribe' }, metadata: { actor: 'analyst@example.org' } });
+    expect(history[0]).toMatchObject({ version: 1, data: { id, kind: 'tribe' }, metadata: { actor: 'analyst@example.org', role: 'editor' } });
     expect(history[1]).toMatchObject({ version: 2, metadata: { actor: 'editor-1', requestId: expect.any(String) } });
   });
 

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CommandBus } from '@nestjs/cqrs';
-import request from 'supertest';
 import { recordWorkedExample } from '../../src/demo/run-demo.js';
 import { WORKED_EXAMPLE_ACTOR_IDS as ACTORS } from '../../src/demo/worked-example-actors.js';
 import { WORKED_EXAMPLE_IDS as INCIDENTS } from '../../src/demo/worked-example.js';
@@ -13,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const http = () => request(t.app.getHttpServer());
+const http = () => t.http();
 const search = async (q: string, query: Record<string, string> = {}) =>
   (await http().get('/actors').query({ q, ...query }).expect(200)).body as { id: string; score: number }[];
 

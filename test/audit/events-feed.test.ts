@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { getMetadataStorage } from 'class-validator';
-import request from 'supertest';
 import { EventFeedQueryDto } from '../../src/audit/http/event-feed.dto.js';
 import { EventStore } from '../../src/event-store/index.js';
 import { openTestApp, type TestApp } from '../support/test-app.js';
@@ -15,7 +14,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const http = () => request(t.app.getHttpServer());
+const http = () => t.http();
 
 interface FeedEvent {
   position: number;

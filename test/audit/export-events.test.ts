@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PassThrough, Writable } from 'node:stream';
 import { text } from 'node:stream/consumers';
-import request from 'supertest';
 import { EventLog, type LogPage } from '../../src/audit/event-log.js';
 import { exportEvents, type ExportOptions } from '../../src/audit/export-events.js';
 import { exportCommand } from '../../src/audit/export.cli.js';
@@ -39,7 +38,7 @@ async function exportToLines(options: ExportOptions = {}) {
 async function feed(): Promise<unknown[]> {
   const events: unknown[] = [];
   for (let after = '0-0'; ; ) {
-    const page = (await request(t.app.getHttpServer()).get('/events').query({ after, limit: 1000 }).expect(200)).body;
+    const page = (await t.http().get('/events').query({ after, limit: 1000 }).expect(200)).body;
     if (page.events.length === 0) return events;
     events.push(...page.events);
     after = page.next;

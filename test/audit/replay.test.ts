@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CommandBus } from '@nestjs/cqrs';
-import request from 'supertest';
 import { replayProjections } from '../../src/audit/replay.js';
 import { recordWorkedExample } from '../../src/demo/run-demo.js';
 import { WORKED_EXAMPLE_IDS as INCIDENTS } from '../../src/demo/worked-example.js';
@@ -79,6 +78,6 @@ describe('audit replay', () => {
               (SELECT count(*) FROM projection_checkpoints WHERE name LIKE '%\\_\\_replay')::int AS checkpoints`,
     );
     expect(rows[0]).toEqual({ schemas: 0, checkpoints: 0 });
-    await request(t.app.getHttpServer()).get('/health').expect(200);
+    await t.http().get('/health').expect(200);
   });
 });

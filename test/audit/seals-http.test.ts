@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import canonicalize from 'canonicalize';
 import { createHash, createPublicKey, verify } from 'node:crypto';
-import request from 'supertest';
 import { generateSealKey } from '../../src/audit/tamper-evidence/seal-key.js';
 import { EventStore } from '../../src/event-store/index.js';
 import { openTestApp, type TestApp } from '../support/test-app.js';
@@ -17,7 +16,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const http = () => request(t.app.getHttpServer());
+const http = () => t.http();
 
 interface SealDto {
   sequence: number;

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { getMetadataStorage } from 'class-validator';
 import { randomUUID } from 'node:crypto';
-import request from 'supertest';
 import { ChangeFeed } from '../../src/changes/change-feed.js';
 import { ChangesQueryDto } from '../../src/changes/http/changes.dto.js';
 import { EventStore, formatCheckpoint, LOG_START } from '../../src/event-store/index.js';
@@ -19,7 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const http = () => request(t.app.getHttpServer());
+const http = () => t.http();
 
 interface Change {
   incidentId: string;

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import request from 'supertest';
 import { openTestApp, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
@@ -9,7 +8,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const http = () => request(t.app.getHttpServer());
+const http = () => t.http();
 const eventCount = async () => Number((await t.db.pool.query('SELECT count(*) FROM events')).rows[0].count);
 
 /** Incident 1 of the worked example: the assassination of Sheikh Mutashar al-Hafl. */
@@ -35,13 +34,13 @@ const assassination = () => ({
 });
 
 async function record(body: object = assassination()) {
-  const response = await http().post('/incidents').set('X-Actor', 'analyst@example.org').send(body).expect(201);
+  const response = await (await t.as('analyst@example.org', 'reporter')).post('/incidents').send(body).expect(201);
   return response.body as { id: string; version: number; position: number };
 }
 
 describe('POST /incidents', () => {
   it('records the incident as an event and answers with where it lives', async () => {
-    const response = await http().post('/incidents').set('X-Actor', 'analyst@example.org').send(assassination());
+    const response = await (await t.as('analyst@example.org', 'reporter')).post('/incidents').send(assassination());
 
     expect(response.status).toBe(201);
     expect(response.body).toEqual({ id: expect.any(String), version: 1, position: expect.any(Number) });
@@ -105,7 +104,8 @@ describe('commands on an incident', () => {
   it('corrects, revises, attaches, links, verifies, disputes and retracts, each a new event', async () => {
     const { id } = await record();
     const other = await record();
-    const as = (path: string, body: object) => http().post(`/incidents/${id}${path}`).set('X-Actor', 'editor-1').send(body);
+    const editor = await t.as('editor-1', 'editor');
+    const as = (path: string, body: object) => editor.post(`/incidents/${id}${path}`).send(body);
 
     await as('/corrections', {
       changes: { occurred: { from: '2020-07-31', precision: 'day' } },

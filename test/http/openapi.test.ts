@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { getMetadataStorage } from 'class-validator';
-import request from 'supertest';
 import * as actorCommands from '../../src/actors/http/dto/actor-commands.dto.js';
 import { ActorNameDto } from '../../src/actors/http/dto/actor-name.dto.js';
 import * as actorQueries from '../../src/actors/http/dto/actor-queries.dto.js';
@@ -18,7 +17,7 @@ let t: TestApp;
 let document: Record<string, any>;
 beforeAll(async () => {
   t = await openTestApp();
-  document = (await request(t.app.getHttpServer()).get('/docs-json').expect(200)).body;
+  document = (await t.http().get('/docs-json').expect(200)).body;
 });
 afterAll(() => t.close());
 

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import request from 'supertest';
 import { ActorDirectory } from '../../src/actors/queries/actor-directory.js';
 import { Clock } from '../../src/common/clock.js';
 import { EventStore } from '../../src/event-store/index.js';
@@ -25,7 +24,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const pool = () => t.db.pool;
-const http = () => request(t.app.getHttpServer());
+const http = () => t.http();
 const eventCount = async () => Number((await pool().query('SELECT count(*) FROM events')).rows[0].count);
 
 /** An incident to import: the worked example's assassination, without its link to an incident not here. */
@@ -174,7 +173,7 @@ describe('import ndjson', () => {
     await importNdjson(await file('merge-1.ndjson', [JSON.stringify(original)]));
     const [id] = await recordedFrom('merge');
     const correct = (changes: Record<string, unknown>) =>
-      http().post(`/incidents/${id}/corrections`).set('X-Actor', 'analyst').send({ changes, reason: 'analyst review' }).expect(200);
+      t.http().post(`/incidents/${id}/corrections`).send({ changes, reason: 'analyst review' }).expect(200);
     const title = (text: string) => ({ text, language: 'ar' });
 
     // The analyst and the source agree: nothing to do.
@@ -199,7 +198,7 @@ describe('import ndjson', () => {
     const retracted = incident({ externalIds: { test: 'retracted' } });
     await importNdjson(await file('to-retract.ndjson', [JSON.stringify(retracted)]));
     const [id] = await recordedFrom('retracted');
-    await http().post(`/incidents/${id}/retraction`).set('X-Actor', 'analyst').send({ reason: 'duplicate' }).expect(200);
+    await http().post(`/incidents/${id}/retraction`).send({ reason: 'duplicate' }).expect(200);
     const path = await file('after-retraction.ndjson', [
       JSON.stringify({ ...retracted, notes: 'changed at the source' }),
       JSON.stringify(incident({ externalIds: { test: 'after-stop' } })),

@@ -4,7 +4,6 @@ import { parse } from 'csv-parse/sync';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import request from 'supertest';
 import { verifyLog } from '../../src/audit/tamper-evidence/verify.js';
 import { EventStore } from '../../src/event-store/index.js';
 import { importFile } from '../../src/imports/import-files.js';
@@ -48,7 +47,7 @@ async function incidentOf(uid: string): Promise<{ id: string; state: any }> {
   );
   expect(found).toHaveLength(1);
   const { id } = found[0];
-  return { id, state: (await request(t.app.getHttpServer()).get(`/incidents/${id}`).expect(200)).body };
+  return { id, state: (await t.http().get(`/incidents/${id}`).expect(200)).body };
 }
 
 /** The file as written, with one event's columns changed (by UCDP id), keeping CSV quoting intact. */

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import request from 'supertest';
 import { openTestApp, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
@@ -8,7 +7,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const http = () => request(t.app.getHttpServer());
+const http = () => t.http();
 const eventCount = async () => Number((await t.db.pool.query('SELECT count(*) FROM events')).rows[0].count);
 
 const BAGHUZ = { latitude: 34.43221, longitude: 40.99226 };

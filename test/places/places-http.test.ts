@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { getMetadataStorage } from 'class-validator';
-import request from 'supertest';
 import { ResolvePlaceDto, SearchPlacesDto } from '../../src/places/http/place-queries.dto.js';
 import { openTestApp, type TestApp } from '../support/test-app.js';
 
@@ -10,7 +9,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const http = () => request(t.app.getHttpServer());
+const http = () => t.http();
 
 async function problem(url: string, status: number) {
   const response = await http().get(url);

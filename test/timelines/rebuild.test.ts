@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CommandBus } from '@nestjs/cqrs';
-import request from 'supertest';
 import { recordWorkedExample } from '../../src/demo/run-demo.js';
 import { EventStore } from '../../src/event-store/index.js';
 import { ALL_PROJECTIONS } from '../../src/projections/all-projections.js';
@@ -55,7 +54,7 @@ describe('npm run cli -- projections rebuild', () => {
     await rebuildProjection(t.db.pool, new EventStore(t.db.pool), timelineProjection);
 
     expect((await projectionStatus(t.db.pool, ['timeline']))[0]).toMatchObject({ state: 'running', lagEvents: 0 });
-    const body = (await request(t.app.getHttpServer()).get('/timeline').expect(200)).body;
+    const body = (await t.http().get('/timeline').expect(200)).body;
     expect(body.entries).toHaveLength(8);
   });
 

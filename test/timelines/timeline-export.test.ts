@@ -4,7 +4,6 @@ import { parse } from 'csv-parse/sync';
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { Response as AgentResponse } from 'superagent';
-import request from 'supertest';
 import { recordWorkedExample } from '../../src/demo/run-demo.js';
 import { WORKED_EXAMPLE_IDS as WORKED } from '../../src/demo/worked-example.js';
 import { EventStore } from '../../src/event-store/index.js';
@@ -41,7 +40,7 @@ const ids = {
   sameDay: [] as string[],
 };
 
-const http = () => request(t.app.getHttpServer());
+const http = () => t.http();
 
 const incident = (overrides: Record<string, unknown>) => ({
   category: 'armed_clash',

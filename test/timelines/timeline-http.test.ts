@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import request from 'supertest';
 import { openTestApp, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
@@ -9,7 +8,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const http = () => request(t.app.getHttpServer());
+const http = () => t.http();
 
 const incident = (title: string) => ({
   category: 'armed_clash',

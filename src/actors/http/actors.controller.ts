@@ -4,6 +4,7 @@ import { ApiCreatedResponse, ApiHeader, ApiNotFoundResponse, ApiOperation, ApiTa
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
+import { Requires } from '../../access/requires.decorator.js';
 import { compact } from '../../common/plain-data.js';
 import { RequestValidationError } from '../../common/problem.js';
 import { CommandContext, CommandEndpoint, IDEMPOTENCY_KEY_HEADER } from '../../common/http/command-context.js';
@@ -30,6 +31,7 @@ const ActorId: PipeTransform = new ParseUUIDPipe({
 });
 
 @ApiTags('actors')
+@Requires('edit')
 @Controller('actors')
 export class ActorsController {
   constructor(
@@ -59,12 +61,14 @@ export class ActorsController {
     return result;
   }
 
+  @Requires('read')
   @Get()
   @ApiOperation({ summary: 'Actors ranked by how well one of their names matches q, across scripts and spellings' })
   search(@Query() query: SearchActorsDto) {
     return this.queries.execute(new SearchActors(compact({ q: query.q, kind: query.kind, limit: query.limit })));
   }
 
+  @Requires('read')
   @Get(':id')
   @ApiOperation({ summary: 'The actor with its names, its parent chain, and what it resolves to after merges' })
   @ApiNotFoundResponse({ description: 'No actor has this id.' })
@@ -74,6 +78,7 @@ export class ActorsController {
     return actor;
   }
 
+  @Requires('read_history')
   @Get(':id/history')
   @ApiOperation({ summary: "The actor's events in order: who changed what, when and why" })
   @ApiNotFoundResponse({ description: 'No actor has this id.' })

@@ -3,8 +3,10 @@ import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@ne
 import { formatCheckpoint } from '../../event-store/index.js';
 import { EventLog, parseLogCheckpoint } from '../event-log.js';
 import { EventFeedDto, EventFeedQueryDto, FEED_LIMIT } from './event-feed.dto.js';
+import { Requires } from '../../access/requires.decorator.js';
 
 @ApiTags('audit')
+@Requires('audit')
 @Controller('events')
 export class EventsController {
   constructor(private readonly log: EventLog) {}

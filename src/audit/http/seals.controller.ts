@@ -2,8 +2,10 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { TamperEvidence } from '../tamper-evidence/tamper-evidence.service.js';
 import { SEALS_LIMIT, SealsPageDto, SealsQueryDto, VerifyReportDto, toSealDto } from './seals.dto.js';
+import { Requires } from '../../access/requires.decorator.js';
 
 @ApiTags('audit')
+@Requires('audit')
 @Controller('audit')
 export class SealsController {
   constructor(private readonly tamperEvidence: TamperEvidence) {}

@@ -4,8 +4,10 @@ import { parseLogCheckpoint } from '../../audit/event-log.js';
 import { formatCheckpoint } from '../../event-store/index.js';
 import { ChangeFeed } from '../change-feed.js';
 import { CHANGES_LIMIT, ChangesPageDto, ChangesQueryDto } from './changes.dto.js';
+import { Requires } from '../../access/requires.decorator.js';
 
 @ApiTags('changes')
+@Requires('read')
 @Controller('changes')
 export class ChangesController {
   constructor(private readonly feed: ChangeFeed) {}

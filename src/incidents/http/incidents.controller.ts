@@ -16,6 +16,7 @@ import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
 import { ActorDirectory } from '../../actors/queries/actor-directory.js';
 import { RequestValidationError } from '../../common/problem.js';
+import { Requires } from '../../access/requires.decorator.js';
 import { ExecuteIncidentCommand, type CommandResult } from '../commands/execute-incident-command.js';
 import type { IncidentCommand } from '../domain/index.js';
 import { GetIncident, type PointInTime } from '../queries/get-incident.js';
@@ -62,7 +63,6 @@ const IncidentId: PipeTransform = new ParseUUIDPipe({
 });
 
 @ApiTags('incidents')
-@ApiHeader({ name: 'X-Actor', required: false, description: 'Who makes the change (until authentication arrives).' })
 @ApiBadRequestResponse({ description: 'Invalid request: problem+json with one entry per bad field.' })
 @ApiPayloadTooLargeResponse({ description: 'The body is over 1 MiB.' })
 @Controller('incidents')
@@ -73,6 +73,7 @@ export class IncidentsController {
     private readonly actors: ActorDirectory,
   ) {}
 
+  @Requires('record')
   @Post()
   @ApiOperation({ summary: 'Record an incident from a report' })
   @ApiHeader(IDEMPOTENCY_KEY_HEADER)
@@ -86,6 +87,7 @@ export class IncidentsController {
     return result;
   }
 
+  @Requires('read')
   @Get(':id')
   @ApiOperation({
     summary: 'The incident as it stands now, its version the ETag; or as it stood at a time (asOf) or a version',
@@ -117,6 +119,7 @@ export class IncidentsController {
     return { ...state, actors, id, version, recordedAt, lastChangedAt, asOf };
   }
 
+  @Requires('read_history')
   @Get(':id/history')
   @ApiOperation({
     summary: "The incident's events in order: what each changed, field by field, who recorded it, when, why and on what source",
@@ -127,12 +130,14 @@ export class IncidentsController {
     return { id, events: await this.queries.execute(new GetIncidentHistory(id)) };
   }
 
+  @Requires('edit')
   @Post(':id/corrections')
   @CommandEndpoint('Correct fields of the incident, giving a reason')
   correct(@Param('id', IncidentId) id: string, @Body() body: CorrectIncidentDto, @CommandContext() context: CommandContext) {
     return this.execute(id, toCorrectIncident(body), context);
   }
 
+  @Requires('edit')
   @Post(':id/fatalities')
   @CommandEndpoint('Revise the fatality estimates, giving a reason')
   reviseFatalities(
@@ -143,24 +148,28 @@ export class IncidentsController {
     return this.execute(id, toReviseFatalities(body), context);
   }
 
+  @Requires('record')
   @Post(':id/sources')
   @CommandEndpoint('Attach another source')
   attachSource(@Param('id', IncidentId) id: string, @Body() body: AttachSourceDto, @CommandContext() context: CommandContext) {
     return this.execute(id, toAttachSource(body, { newSourceId: randomUUID }), context);
   }
 
+  @Requires('edit')
   @Post(':id/actors')
   @CommandEndpoint('Add an actor in a role')
   addActor(@Param('id', IncidentId) id: string, @Body() body: AddActorDto, @CommandContext() context: CommandContext) {
     return this.execute(id, toAddActor(body), context);
   }
 
+  @Requires('edit')
   @Post(':id/actors/removals')
   @CommandEndpoint('Remove an actor from a role, giving a reason')
   removeActor(@Param('id', IncidentId) id: string, @Body() body: RemoveActorDto, @CommandContext() context: CommandContext) {
     return this.execute(id, toRemoveActor(body), context);
   }
 
+  @Requires('edit')
   @Post(':id/actors/identifications')
   @CommandEndpoint('Link an actor reference (a name kept as reported) to the registry, giving a reason')
   identifyActor(
@@ -171,24 +180,28 @@ export class IncidentsController {
     return this.execute(id, toIdentifyActor(body), context);
   }
 
+  @Requires('edit')
   @Post(':id/links')
   @CommandEndpoint('Link to another incident: refers to, responds to, part of, duplicate of')
   link(@Param('id', IncidentId) id: string, @Body() body: LinkIncidentDto, @CommandContext() context: CommandContext) {
     return this.execute(id, toLinkIncident(body), context);
   }
 
+  @Requires('edit')
   @Post(':id/verification')
   @CommandEndpoint('Mark the incident verified on its sources')
   verify(@Param('id', IncidentId) id: string, @Body() body: VerifyIncidentDto, @CommandContext() context: CommandContext) {
     return this.execute(id, toVerifyIncident(body), context);
   }
 
+  @Requires('edit')
   @Post(':id/dispute')
   @CommandEndpoint('Dispute the incident, giving a reason')
   dispute(@Param('id', IncidentId) id: string, @Body() body: DisputeIncidentDto, @CommandContext() context: CommandContext) {
     return this.execute(id, toDisputeIncident(body), context);
   }
 
+  @Requires('edit')
   @Post(':id/retraction')
   @CommandEndpoint('Retract the incident, giving a reason; its history stays')
   retract(@Param('id', IncidentId) id: string, @Body() body: RetractIncidentDto, @CommandContext() context: CommandContext) {

@@ -5,9 +5,11 @@ import { compact } from '../../common/plain-data.js';
 import { GetPlace, ResolvePlace, SearchPlaces } from '../queries/place-queries.js';
 import { ResolvePlaceDto, SearchPlacesDto } from './place-queries.dto.js';
 import { PlaceMatchDto, PlaceResolutionDto, PlaceViewDto } from './place-responses.dto.js';
+import { Requires } from '../../access/requires.decorator.js';
 
 @ApiTags('places')
 @ApiBadRequestResponse({ description: 'Invalid query: problem+json with one entry per bad parameter.' })
+@Requires('read')
 @Controller('places')
 export class PlacesController {
   constructor(private readonly queries: QueryBus) {}

@@ -6,6 +6,7 @@ import { streamTo } from '../export/stream-to.js';
 import { TimelineExport } from '../export/timeline-export.js';
 import { TimelineQueries } from '../queries/timeline-queries.js';
 import { TimelineFilterDto, TimelineQueryDto, TimelineStatsDto } from './timeline-query.dto.js';
+import { Requires } from '../../access/requires.decorator.js';
 
 const ActorId: PipeTransform = new ParseUUIDPipe({
   exceptionFactory: () => new RequestValidationError([{ path: 'id', message: 'id must be a UUID' }]),
@@ -15,6 +16,7 @@ const PCODE = /^[A-Z]{2}([0-9]{2,})?$/;
 
 @ApiTags('timelines')
 @ApiServiceUnavailableResponse({ description: 'minPosition was given and the read models did not reach it in time: retry.' })
+@Requires('read')
 @Controller()
 export class TimelinesController {
   private readonly logger = new Logger(TimelinesController.name);

@@ -1,6 +1,6 @@
 import { expect } from '@jest/globals';
 import { randomInt } from 'node:crypto';
-import request, { type Response, type Test } from 'supertest';
+import type { Response, Test } from 'supertest';
 import type { TestApp } from '../../support/test-app.js';
 
 /**
@@ -84,7 +84,7 @@ export const eventTypes = (history: { type: string }[]) => history.map((event) =
 export const partOf = (actorId: string) => ({ actorId, relation: 'part_of' });
 
 export function actorRequests(t: TestApp) {
-  const http = () => request(t.app.getHttpServer());
+  const http = () => t.http();
   const eventCount = async () => Number((await t.db.pool.query('SELECT count(*) FROM events')).rows[0].count);
 
   return {

@@ -1,0 +1,24 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ApiKeys, KeyNameTakenError } from './api-keys.js';
+
+export const FIRST_ADMIN = 'first-admin';
+
+/**
+ * A new installation has no keys, and every endpoint needs one. The first start makes an admin
+ * key and leaves it in a file only its owner can read, rather than in the log, where log
+ * collectors would keep it. Returns the file's path when it made one.
+ */
+export async function ensureFirstAdminKey(keys: ApiKeys, file: string): Promise<string | undefined> {
+  if ((await keys.count()) > 0) return undefined;
+  try {
+    const { key } = await keys.create(FIRST_ADMIN, 'admin', 'first start');
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `${key}\n`, { mode: 0o600 });
+    return file;
+  } catch (error) {
+    // Another process starting at the same moment made it.
+    if (error instanceof KeyNameTakenError) return undefined;
+    throw error;
+  }
+}
