@@ -27,3 +27,13 @@ export function setPrincipal(request: Request, principal: Principal): void {
 export const CurrentPrincipal = createParamDecorator((_: unknown, context: ExecutionContext): Principal =>
   principalOf(context.switchToHttp().getRequest<Request>()),
 );
+
+/**
+ * Who reads, and through which endpoint: what the access log records when an answer shows a
+ * confidential source. `via` is the route as declared ("GET /incidents/:id"), not the URL.
+ */
+export const CurrentReader = createParamDecorator((_: unknown, context: ExecutionContext) => {
+  const request = context.switchToHttp().getRequest<Request>();
+  const route = (request.route as { path?: string } | undefined)?.path ?? request.path;
+  return { principal: principalOf(request), via: `${request.method} ${route}`, requestId: typeof request.id === 'string' ? request.id : undefined };
+});

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { poolOf } from '../database/data-source.js';
 import { EventLog } from './event-log.js';
+import { AccessLogController } from './http/access-log.controller.js';
 import { EventsController } from './http/events.controller.js';
 import { SealsController } from './http/seals.controller.js';
 import { SEALING_OPTIONS, TamperEvidence, type SealingOptions } from './tamper-evidence/tamper-evidence.service.js';
@@ -11,7 +12,7 @@ export class AuditModule {
   static forRoot(sealing: SealingOptions): DynamicModule {
     return {
       module: AuditModule,
-      controllers: [EventsController, SealsController],
+      controllers: [EventsController, SealsController, AccessLogController],
       providers: [
         // A plain class on the shared pool (embedded PostgreSQL has one connection); the CLI makes its own.
         { provide: EventLog, useFactory: (dataSource: DataSource) => new EventLog(poolOf(dataSource)), inject: [DataSource] },

@@ -1,3 +1,5 @@
+import { recordConfidentialReads, type Reader } from '../audit/access-log/access-log.js';
+import { asSeenBy } from '../incidents/confidential-sources.js';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ActorDirectory } from '../actors/queries/actor-directory.js';
@@ -24,6 +26,8 @@ export interface ChangesPage {
 }
 
 export interface ChangesPageOptions {
+  /** Who reads: confidential sources are shown as their role allows, and recorded when shown. */
+  reader: Reader;
   after?: Checkpoint;
   /** At most this many incidents in the page. */
   limit: number;
@@ -71,7 +75,7 @@ export class ChangeFeed {
    * next page starts exactly where this one ended. The page may end inside a transaction: the
    * checkpoint names an event, and the rest of that (committed) transaction comes next.
    */
-  async page({ after = LOG_START, limit, scanLimit = DEFAULT_SCAN_LIMIT }: ChangesPageOptions): Promise<ChangesPage> {
+  async page({ reader, after = LOG_START, limit, scanLimit = DEFAULT_SCAN_LIMIT }: ChangesPageOptions): Promise<ChangesPage> {
     const taken: RecordedEvent[] = [];
     const incidents = new Set<string>();
     let next = after;
@@ -100,7 +104,7 @@ export class ChangeFeed {
         break;
       }
     }
-    return { changes: await this.withIncidents(groupChanges(taken)), next, upToDate };
+    return { changes: await this.withIncidents(reader, groupChanges(taken)), next, upToDate };
   }
 
   /**
@@ -142,11 +146,13 @@ export class ChangeFeed {
   }
 
   /** Each change with its incident as it stands now: one read of their streams, one of the registry. */
-  private async withIncidents(changes: IncidentChange[]): Promise<IncidentChangeEntry[]> {
+  private async withIncidents(reader: Reader, changes: IncidentChange[]): Promise<IncidentChangeEntry[]> {
     if (changes.length === 0) return [];
     const streams = new Map<string, RecordedEvent[]>();
     const bounds = changes.map((change) => ({ streamId: incidentStreamId(change.incidentId), beforeVersion: WHOLE_STREAM }));
-    for (const event of await this.store.readStreamsBefore(bounds)) {
+    const { events, revealed } = asSeenBy(reader.principal, await this.store.readStreamsBefore(bounds));
+    await recordConfidentialReads(this.store, reader, revealed);
+    for (const event of events) {
       const own = streams.get(event.streamId);
       if (own) own.push(event);
       else streams.set(event.streamId, [event]);

@@ -1,3 +1,4 @@
+import { accessLogProjection } from '../audit/access-log/access-log.projection.js';
 import { incidentSummariesProjection } from '../timelines/projections/incident-summaries.projection.js';
 import { timelineCountsProjection } from '../timelines/projections/timeline-counts.projection.js';
 import { timelineProjection } from '../timelines/projections/timeline.projection.js';
@@ -8,6 +9,7 @@ export const ALL_PROJECTIONS: readonly Projection[] = [
   incidentSummariesProjection,
   timelineProjection,
   timelineCountsProjection,
+  accessLogProjection,
 ];
 
 export function projectionNamed(name: string): Projection | undefined {

@@ -324,13 +324,14 @@ describe('a page of a request of bounded cost', () => {
       { scanLimit: 1, next: checkpoints[16]! },
       { scanLimit: 1, next: checkpoints[19]! },
     ];
+    const reader = { principal: { name: 'test-admin', role: 'admin' as const }, via: 'test' };
     let after = at(start);
     for (const { scanLimit, next } of pages) {
-      const page = await feed.page({ after, limit: 10, scanLimit });
+      const page = await feed.page({ reader, after, limit: 10, scanLimit });
       expect(page).toEqual({ changes: [], next: at(next), upToDate: false });
       after = page.next;
     }
-    const last = await feed.page({ after, limit: 10, scanLimit: 1 });
+    const last = await feed.page({ reader, after, limit: 10, scanLimit: 1 });
     expect(last.changes.map((entry) => entry.incidentId)).toEqual([id]);
     expect(last).toMatchObject({ next: at(end), upToDate: true });
   });

@@ -4,7 +4,8 @@ import { parseLogCheckpoint } from '../../audit/event-log.js';
 import { formatCheckpoint } from '../../event-store/index.js';
 import { ChangeFeed } from '../change-feed.js';
 import { CHANGES_LIMIT, ChangesPageDto, ChangesQueryDto } from './changes.dto.js';
-import { Requires } from '../../access/requires.decorator.js';
+import { CurrentReader, Requires } from '../../access/requires.decorator.js';
+import type { Reader } from '../../audit/access-log/access-log.js';
 
 @ApiTags('changes')
 @Requires('read')
@@ -24,10 +25,10 @@ export class ChangesController {
   })
   @ApiOkResponse({ type: ChangesPageDto })
   @ApiBadRequestResponse({ description: 'A `since` that is neither a checkpoint nor a timestamp, or a `limit` out of range: problem+json naming each.' })
-  async changes(@Query() query: ChangesQueryDto): Promise<ChangesPageDto> {
+  async changes(@Query() query: ChangesQueryDto, @CurrentReader() reader: Reader): Promise<ChangesPageDto> {
     const since = query.since;
     const after = since === undefined ? undefined : (parseLogCheckpoint(since) ?? (await this.feed.startAt(new Date(since))));
-    const page = await this.feed.page({ after, limit: query.limit ?? CHANGES_LIMIT.default });
+    const page = await this.feed.page({ reader, after, limit: query.limit ?? CHANGES_LIMIT.default });
     return { ...page, next: formatCheckpoint(page.next) };
   }
 }

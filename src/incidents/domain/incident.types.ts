@@ -146,6 +146,8 @@ export interface Source {
   id: string;
   outlet: string;
   reporter?: string;
+  /** How to reach the source again (a phone, a handle): kept for the team, never published. */
+  contact?: string;
   url?: string;
   publishedOn?: IsoDate;
   language: string;
@@ -155,6 +157,11 @@ export interface Source {
   quoteTranslations?: LocalizedText[];
   reliability?: SourceReliability;
   credibility?: SourceCredibility;
+  /**
+   * Its reporter, contact, url and quote could get someone hurt: only editors, auditors, admins
+   * and whoever added it see them, and each read is recorded (src/incidents/confidential-sources.ts).
+   */
+  confidential?: boolean;
 }
 
 export const INCIDENT_RELATIONS = ['refers_to', 'responds_to', 'part_of', 'duplicate_of'] as const;

@@ -16,7 +16,8 @@ import { randomUUID } from 'node:crypto';
 import { v5 as uuidv5 } from 'uuid';
 import { ActorDirectory } from '../../actors/queries/actor-directory.js';
 import { RequestValidationError } from '../../common/problem.js';
-import { Requires } from '../../access/requires.decorator.js';
+import { CurrentReader, Requires } from '../../access/requires.decorator.js';
+import type { Reader } from '../../audit/access-log/access-log.js';
 import { ExecuteIncidentCommand, type CommandResult } from '../commands/execute-incident-command.js';
 import type { IncidentCommand } from '../domain/index.js';
 import { GetIncident, type PointInTime } from '../queries/get-incident.js';
@@ -104,9 +105,10 @@ export class IncidentsController {
     @Param('id', IncidentId) id: string,
     @Query() query: IncidentPointInTimeDto,
     @Res({ passthrough: true }) response: Response,
+    @CurrentReader() reader: Reader,
   ) {
     const at = pointInTime(query);
-    const { state, version, recordedAt, lastChangedAt } = await this.queries.execute(new GetIncident(id, at));
+    const { state, version, recordedAt, lastChangedAt } = await this.queries.execute(new GetIncident(id, reader, at));
     if (!at) response.setHeader('ETag', `"${version}"`);
     const asOf = at && 'asOf' in at ? at.asOf : undefined;
     if (state.status === 'not_recorded') return { id, version, asOf };
@@ -126,8 +128,8 @@ export class IncidentsController {
   })
   @ApiOkResponse({ type: IncidentHistoryDto })
   @ApiNotFoundResponse({ description: 'No incident has this id.' })
-  async history(@Param('id', IncidentId) id: string) {
-    return { id, events: await this.queries.execute(new GetIncidentHistory(id)) };
+  async history(@Param('id', IncidentId) id: string, @CurrentReader() reader: Reader) {
+    return { id, events: await this.queries.execute(new GetIncidentHistory(id, reader)) };
   }
 
   @Requires('edit')

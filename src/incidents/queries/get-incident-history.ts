@@ -1,5 +1,7 @@
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { compact } from '../../common/plain-data.js';
+import { recordConfidentialReads, type Reader } from '../../audit/access-log/access-log.js';
+import { asSeenBy } from '../confidential-sources.js';
 import { EventStore, toHistoryEntry, type HistoryEntry, type RecordedEvent } from '../../event-store/index.js';
 import { evolve, initialState, type IncidentEvent, type IncidentState, type Source } from '../domain/index.js';
 import { IncidentNotFoundProblem } from '../incident-problems.js';
@@ -20,7 +22,10 @@ export interface IncidentHistoryEntry extends HistoryEntry {
 
 /** Every event of an incident, in order: what changed, field by field, who changed it, when, why and on what source. */
 export class GetIncidentHistory extends Query<IncidentHistoryEntry[]> {
-  constructor(readonly incidentId: string) {
+  constructor(
+    readonly incidentId: string,
+    readonly reader: Reader,
+  ) {
     super();
   }
 }
@@ -29,9 +34,12 @@ export class GetIncidentHistory extends Query<IncidentHistoryEntry[]> {
 export class GetIncidentHistoryHandler implements IQueryHandler<GetIncidentHistory> {
   constructor(private readonly store: EventStore) {}
 
-  async execute({ incidentId }: GetIncidentHistory): Promise<IncidentHistoryEntry[]> {
-    const events = await this.store.readStream(incidentStreamId(incidentId));
-    if (events.length === 0) throw new IncidentNotFoundProblem(incidentId);
+  async execute({ incidentId, reader }: GetIncidentHistory): Promise<IncidentHistoryEntry[]> {
+    const stream = await this.store.readStream(incidentStreamId(incidentId));
+    if (stream.length === 0) throw new IncidentNotFoundProblem(incidentId);
+    // Withheld in the events themselves, so neither the data shown nor the diffs hold them.
+    const { events, revealed } = asSeenBy(reader.principal, stream);
+    await recordConfidentialReads(this.store, reader, revealed);
     let state = initialState();
     return events.map((event) => {
       const before = state;

@@ -1,7 +1,9 @@
 import { HttpStatus } from '@nestjs/common';
 import { Query, QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { ProblemError, problemType } from '../../common/problem.js';
+import { recordConfidentialReads, type Reader } from '../../audit/access-log/access-log.js';
 import { EventStore, type RecordedEvent } from '../../event-store/index.js';
+import { asSeenBy } from '../confidential-sources.js';
 import { IncidentNotFoundProblem } from '../incident-problems.js';
 import { foldIncident, incidentStreamId, type IncidentSnapshot } from '../incident-stream.js';
 
@@ -10,11 +12,13 @@ export type PointInTime = { asOf: Date } | { version: number };
 
 /**
  * The incident as it stands, folded from its own stream: one indexed read, always current, so a
- * client sees its own write at once. Given a point in time, the same fold stops there.
+ * client sees its own write at once. Given a point in time, the same fold stops there. The reader
+ * sees confidential sources as their role allows, and a read that shows one is recorded first.
  */
 export class GetIncident extends Query<IncidentSnapshot> {
   constructor(
     readonly incidentId: string,
+    readonly reader: Reader,
     readonly at?: PointInTime,
   ) {
     super();
@@ -28,19 +32,30 @@ const LAST_POSSIBLE_VERSION = 2 ** 31 - 1;
 export class GetIncidentHandler implements IQueryHandler<GetIncident> {
   constructor(private readonly store: EventStore) {}
 
-  async execute({ incidentId, at }: GetIncident): Promise<IncidentSnapshot> {
+  async execute({ incidentId, reader, at }: GetIncident): Promise<IncidentSnapshot> {
     const toVersion = at && 'version' in at ? Math.min(at.version, LAST_POSSIBLE_VERSION) : undefined;
-    const events = await this.store.readStream(incidentStreamId(incidentId), { toVersion });
-    if (events.length === 0) throw new IncidentNotFoundProblem(incidentId);
-    if (!at) return foldIncident(events);
+    const stream = await this.store.readStream(incidentStreamId(incidentId), { toVersion });
+    if (stream.length === 0) throw new IncidentNotFoundProblem(incidentId);
+    const shown = await this.asSeenBy(reader, this.pointInTime(incidentId, stream, at));
+    return foldIncident(shown);
+  }
+
+  private pointInTime(incidentId: string, events: RecordedEvent[], at: PointInTime | undefined): RecordedEvent[] {
+    if (!at) return events;
     if ('version' in at) {
       const current = events.at(-1)!.streamVersion;
       if (current < at.version) throw new VersionNotReachedProblem(incidentId, at.version, current);
-      return foldIncident(events);
+      return events;
     }
     const then = eventsUpTo(events, at.asOf);
     if (then.length === 0) throw new NotYetRecordedProblem(incidentId, at.asOf, events[0].recordedAt);
-    return foldIncident(then);
+    return then;
+  }
+
+  private async asSeenBy(reader: Reader, events: RecordedEvent[]): Promise<RecordedEvent[]> {
+    const seen = asSeenBy(reader.principal, events);
+    await recordConfidentialReads(this.store, reader, seen.revealed);
+    return seen.events;
   }
 }
 

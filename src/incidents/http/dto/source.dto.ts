@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsObject, IsUrl, MaxLength, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsObject, IsUrl, MaxLength, ValidateNested } from 'class-validator';
 import {
   SOURCE_ACCESS,
   SOURCE_CREDIBILITY,
@@ -23,6 +23,14 @@ export class SourceDto {
   @IsOmittable()
   @IsText(MAX.name)
   reporter?: string;
+
+  @ApiPropertyOptional({
+    maxLength: MAX.name,
+    description: 'How to reach the source again (a phone number, a Signal handle). Best kept with confidential: true.',
+  })
+  @IsOmittable()
+  @IsText(MAX.name)
+  contact?: string;
 
   @ApiPropertyOptional({ format: 'uri', maxLength: MAX.url, example: 'https://npasyria.com/' })
   @IsOmittable()
@@ -91,4 +99,14 @@ export class SourceDto {
   @IsOmittable()
   @IsIn(SOURCE_CREDIBILITY)
   credibility?: SourceCredibility;
+
+  @ApiPropertyOptional({
+    description:
+      'Its reporter, contact, url and quote are withheld from viewers and reporters (but the one who added it); ' +
+      'editors, auditors and admins see them, and every such read is recorded in the access log.',
+    example: false,
+  })
+  @IsOmittable()
+  @IsBoolean()
+  confidential?: boolean;
 }

@@ -172,6 +172,7 @@ const source = (dto: SourceDto, id: string): Source =>
     id,
     outlet: dto.outlet,
     reporter: dto.reporter,
+    contact: dto.contact,
     url: dto.url,
     publishedOn: dto.publishedOn,
     language: dto.language,
@@ -181,6 +182,8 @@ const source = (dto: SourceDto, id: string): Source =>
     quoteTranslations: dto.quoteTranslations?.map(localizedText),
     reliability: dto.reliability,
     credibility: dto.credibility,
+    // Only true is kept: a source is public unless marked.
+    confidential: dto.confidential === true ? true : undefined,
   });
 
 const related = (dto: RelatedDto): RelatedIncident => ({ incidentId: dto.incidentId, relation: dto.relation });
