@@ -33,14 +33,17 @@ export interface AppOptions {
 export async function createApp(dataSource: DataSource, options: AppOptions = {}): Promise<NestExpressApplication> {
   const projections = options.projections ?? { runInProcess: true };
 
-  @Module({
-    imports: [AppModule.forRoot(dataSource, projections, options.sealing, options.access), LoggerModule.forRoot(requestLogging(options.logging))],
-  })
+  const logging = requestLogging(options.logging);
+
+  @Module({ imports: [AppModule.forRoot(dataSource, projections, options.sealing, options.access), LoggerModule.forRoot(logging.params)] })
   class HttpModule {}
 
   const app = await NestFactory.create<NestExpressApplication>(HttpModule, { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(Logger));
-  app.use(helmet());
+  app.use(logging.middleware);
+  // Without upgrade-insecure-requests: a service reached over plain http inside a network would
+  // otherwise have browsers fetch /docs' scripts over https, which it does not serve.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   if (options.corsOrigins?.length) {
     app.enableCors({
       origin: options.corsOrigins,

@@ -21,14 +21,14 @@ export const KEY_NAME = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,99}$/;
 const KEY_PREFIX = 'cit_';
 
 export class KeyNameTakenError extends Error {
-  constructor(readonly name: string) {
-    super(`A key named "${name}" exists already (names are never reused, revoked keys included)`);
+  constructor(readonly keyName: string) {
+    super(`A key named "${keyName}" exists already (names are never reused, revoked keys included)`);
   }
 }
 
 export class KeyNotFoundError extends Error {
-  constructor(readonly name: string) {
-    super(`No key is named "${name}"`);
+  constructor(readonly keyName: string) {
+    super(`No key is named "${keyName}"`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ApiKeys, KeyNameTakenError } from './api-keys.js';
 
@@ -14,7 +14,9 @@ export async function ensureFirstAdminKey(keys: ApiKeys, file: string): Promise<
   try {
     const { key } = await keys.create(FIRST_ADMIN, 'admin', 'first start');
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, `${key}\n`, { mode: 0o600 });
+    // A file left from an earlier database keeps its mode when written over: made anew, it is 0600 from the start.
+    rmSync(file, { force: true });
+    writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
     return file;
   } catch (error) {
     // Another process starting at the same moment made it.

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Params } from 'nestjs-pino';
-import type { DestinationStream, LevelWithSilent } from 'pino';
+import { pino, type DestinationStream, type LevelWithSilent } from 'pino';
+import { pinoHttp, type HttpLogger } from 'pino-http';
 import type { Principal } from '../access/roles.js';
 
 export interface LoggingOptions {
@@ -19,10 +20,15 @@ const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * built from an allow-list of fields, never from headers or bodies, so no API key and no field of
  * a confidential source can reach them. The id is the one recorded on the request's events and
  * sent back as X-Request-Id.
+ *
+ * `middleware` goes first on the Express app, before the body parser, so a request refused for
+ * its body is logged with an id too. nestjs-pino then reuses it (`useExisting`) for the service's
+ * own messages, which carry the id of the request they belong to.
  */
-export function requestLogging({ level = 'info', stream }: LoggingOptions = {}): Params {
-  const options = {
-    level,
+export function requestLogging({ level = 'info', stream }: LoggingOptions = {}): { middleware: HttpLogger; params: Params } {
+  const logger = stream ? pino({ level }, stream) : pino({ level });
+  const middleware = pinoHttp({
+    logger,
     genReqId(request: IncomingMessage, response: ServerResponse) {
       const given = request.headers['x-request-id'];
       const id = typeof given === 'string' && CLIENT_REQUEST_ID.test(given) ? given : randomUUID();
@@ -44,8 +50,8 @@ export function requestLogging({ level = 'info', stream }: LoggingOptions = {}):
     },
     // Load balancers poll the health check every few seconds.
     autoLogging: { ignore: (request: IncomingMessage) => request.url === '/health' },
-  };
-  return { pinoHttp: stream ? [options, stream] : options } as Params;
+  });
+  return { middleware, params: { pinoHttp: { logger }, useExisting: true } };
 }
 
 /**

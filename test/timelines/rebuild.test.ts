@@ -13,6 +13,12 @@ let t: TestApp;
 beforeAll(async () => {
   t = await openTestApp();
   await recordWorkedExample(t.app.get(CommandBus));
+  // A read of a confidential source, for the access log to hold.
+  await caughtUp(['timeline']);
+  const [first] = (await t.http().get('/timeline').expect(200)).body.entries;
+  const witness = { outlet: 'witness', reporter: 'name withheld', language: 'ar', access: 'first_hand', confidential: true };
+  await t.http().post(`/incidents/${first.id}/sources`).send(witness).expect(200);
+  await t.http().get(`/incidents/${first.id}`).expect(200);
 });
 afterAll(() => t.close());
 

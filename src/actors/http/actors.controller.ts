@@ -8,7 +8,7 @@ import { Requires } from '../../access/requires.decorator.js';
 import { compact } from '../../common/plain-data.js';
 import { RequestValidationError } from '../../common/problem.js';
 import { CommandContext, CommandEndpoint, IDEMPOTENCY_KEY_HEADER } from '../../common/http/command-context.js';
-import { parseIfMatch, requestHash } from '../../common/http/preconditions.js';
+import { parseIfMatch, principalIdempotencyKey, requestHash } from '../../common/http/preconditions.js';
 import { ExecuteActorCommand, type ActorCommandResult } from '../commands/execute-actor-command.js';
 import type { ActorCommand } from '../domain/index.js';
 import { GetActor, GetActorHistory, SearchActors } from '../queries/actor-queries.js';
@@ -45,7 +45,7 @@ export class ActorsController {
   @ApiCreatedResponse({ description: 'Registered; Location names the actor. A retry with the same Idempotency-Key gets the first result.' })
   async register(@Body() body: RegisterActorDto, @CommandContext() context: CommandContext): Promise<ActorCommandResult> {
     const { idempotencyKey, metadata } = context;
-    const id = idempotencyKey ? uuidv5(`${metadata.actor}\n${idempotencyKey}`, IDEMPOTENT_ACTOR_IDS) : randomUUID();
+    const id = idempotencyKey ? uuidv5(principalIdempotencyKey(metadata.actor, idempotencyKey), IDEMPOTENT_ACTOR_IDS) : randomUUID();
     const command: ActorCommand = {
       type: 'RegisterActor',
       data: compact({
@@ -132,7 +132,9 @@ export class ActorsController {
       new ExecuteActorCommand(id, command, {
         metadata,
         expectedVersion: parseIfMatch(ifMatch),
-        idempotency: idempotencyKey ? { key: idempotencyKey, requestHash: requestHash(command.type, rawBody) } : undefined,
+        idempotency: idempotencyKey
+          ? { key: principalIdempotencyKey(metadata.actor, idempotencyKey), requestHash: requestHash(command.type, rawBody) }
+          : undefined,
       }),
     );
     response.setHeader('ETag', `"${result.version}"`);

@@ -5,6 +5,9 @@ import type { ConfidentialRead } from '../../incidents/confidential-sources.js';
 
 export const CONFIDENTIAL_SOURCES_READ = 'access.confidential_sources_read';
 
+/** Each read is a stream of its own: `access-<uuid>`. */
+export const ACCESS_STREAM_PREFIX = 'access-';
+
 /** Who read, through what, and which confidential sources the answer showed in full. */
 export interface ConfidentialSourcesRead {
   reader: string;
@@ -31,7 +34,7 @@ export async function recordConfidentialReads(store: EventStore, reader: Reader,
   if (sources.length === 0) return;
   const unique = [...new Map(sources.map((read) => [`${read.incidentId}/${read.sourceId}`, read])).values()];
   const data: ConfidentialSourcesRead = { reader: reader.principal.name, role: reader.principal.role, via: reader.via, sources: unique };
-  await store.append(`access-${randomUUID()}`, 'no_stream', [
+  await store.append(`${ACCESS_STREAM_PREFIX}${randomUUID()}`, 'no_stream', [
     {
       type: CONFIDENTIAL_SOURCES_READ,
       data,

@@ -33,7 +33,7 @@ export class AccessLogController {
          WHERE global_position > $1 AND ($2::text IS NULL OR reader = $2)
            AND ($3::uuid IS NULL OR incident_id = $3) AND ($4::uuid IS NULL OR source_id = $4)
          ORDER BY global_position LIMIT $5)
-       GROUP BY global_position, read_at, reader, role, via, request_id
+       GROUP BY read_id, global_position, read_at, reader, role, via, request_id
        ORDER BY global_position`,
       [after, query.reader ?? null, query.incidentId ?? null, query.sourceId ?? null, query.limit ?? ACCESS_LOG_LIMIT.default],
     );

@@ -17,3 +17,12 @@ export function parseIfMatch(header: string | undefined): number | undefined {
 export function requestHash(commandType: string, rawBody: unknown): string {
   return createHash('sha256').update(commandType).update('\n').update(JSON.stringify(rawBody ?? null)).digest('hex');
 }
+
+/**
+ * The key a command's Idempotency-Key is stored under: the principal's name and the client's key.
+ * A client chooses its keys without knowing anyone else's, so two principals sending the same key
+ * are two requests, and neither may receive the other's result.
+ */
+export function principalIdempotencyKey(principal: unknown, key: string): string {
+  return `${String(principal)}\n${key}`;
+}

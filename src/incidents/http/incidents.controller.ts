@@ -51,7 +51,7 @@ import {
   toVerifyIncident,
 } from './dto/to-command.js';
 import { IncidentDto, IncidentHistoryDto } from './incident-responses.js';
-import { parseIfMatch, requestHash } from '../../common/http/preconditions.js';
+import { parseIfMatch, principalIdempotencyKey, requestHash } from '../../common/http/preconditions.js';
 
 /**
  * Namespace of incident ids derived from an Idempotency-Key: a retried POST /incidents lands on
@@ -82,7 +82,7 @@ export class IncidentsController {
   @ApiUnprocessableEntityResponse({ description: 'The Idempotency-Key was used for another request.' })
   async record(@Body() body: RecordIncidentDto, @CommandContext() context: CommandContext): Promise<CommandResult> {
     const { idempotencyKey, metadata } = context;
-    const id = idempotencyKey ? uuidv5(`${metadata.actor}\n${idempotencyKey}`, IDEMPOTENT_INCIDENT_IDS) : randomUUID();
+    const id = idempotencyKey ? uuidv5(principalIdempotencyKey(metadata.actor, idempotencyKey), IDEMPOTENT_INCIDENT_IDS) : randomUUID();
     const result = await this.execute(id, toRecordIncident(body, { id, newSourceId: randomUUID }), context);
     context.response.location(`/incidents/${id}`);
     return result;
@@ -216,7 +216,9 @@ export class IncidentsController {
       new ExecuteIncidentCommand(id, command, {
         metadata,
         expectedVersion: parseIfMatch(ifMatch),
-        idempotency: idempotencyKey ? { key: idempotencyKey, requestHash: requestHash(command.type, rawBody) } : undefined,
+        idempotency: idempotencyKey
+          ? { key: principalIdempotencyKey(metadata.actor, idempotencyKey), requestHash: requestHash(command.type, rawBody) }
+          : undefined,
       }),
     );
     response.setHeader('ETag', `"${result.version}"`);

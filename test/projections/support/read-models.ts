@@ -109,6 +109,7 @@ const ROW_ORDER: Record<string, string> = {
   timeline_actors: 'incident_id, role, actor_id, name',
   timeline_counts: 'month, month_to, country_code, admin1, admin2, category, status',
   timeline_actor_counts: 'actor_id, month, month_to, category, status',
+  access_log: 'read_id, source_id',
 };
 
 /** A checksum of a read-model table's rows, in a fixed order: equal checksums, equal tables. */
