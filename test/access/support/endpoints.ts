@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { expect } from '@jest/globals';
 import type request from 'supertest';
 import type { Response } from 'supertest';
@@ -135,6 +136,7 @@ export const ENDPOINTS: Endpoint[] = [
   { operation: 'GET /regions/{pcode}/timeline', permission: 'read', roles: ANYONE },
   { operation: 'GET /actors/{id}/timeline', permission: 'read', roles: ANYONE },
   { operation: 'GET /changes', permission: 'read', roles: ANYONE },
+  { operation: 'GET /events/stream', permission: 'read', roles: ANYONE },
 
   // The log itself, for auditors.
   { operation: 'GET /events', permission: 'audit', roles: AUDITORS },
@@ -194,7 +196,7 @@ export function concretePath(endpoint: Endpoint, f: Fixture): string {
 export function send(agent: request.Agent, endpoint: Endpoint, f: Fixture): request.Test {
   const method = endpoint.operation.slice(0, endpoint.operation.indexOf(' '));
   const path = concretePath(endpoint, f);
-  if (method === 'GET') return agent.get(path);
+  if (method === 'GET') return agent.get(path).parse(untilEndOrStream as unknown as Parameters<request.Test['parse']>[0]);
   if (method === 'POST') return agent.post(path).send(endpoint.body ? endpoint.body(f) : {});
   throw new Error(`No request written for ${endpoint.operation}`);
 }
@@ -224,4 +226,26 @@ export function expectUnauthorized(endpoint: Endpoint, { response, wroteNothing 
   expect(response.headers['www-authenticate']).toMatch(/^Bearer realm="[^"]+"/);
   expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
   expect(response.body).toMatchObject({ status: 401 });
+}
+
+/**
+ * The body as JSON or text, except an event stream, which never ends: its head is all a test of
+ * who may open it needs, so the connection is dropped there.
+ */
+function untilEndOrStream(response: IncomingMessage, done: (error: Error | null, body: unknown) => void): void {
+  if (/^text\/event-stream/.test(response.headers['content-type'] ?? '')) {
+    response.destroy();
+    done(null, undefined);
+    return;
+  }
+  let text = '';
+  response.setEncoding('utf8');
+  response.on('data', (chunk: string) => (text += chunk));
+  response.on('end', () => {
+    try {
+      done(null, /json/.test(response.headers['content-type'] ?? '') && text ? JSON.parse(text) : text);
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
 }
