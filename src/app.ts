@@ -1,4 +1,7 @@
 import { Module, ValidationPipe } from '@nestjs/common';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -12,6 +15,12 @@ import { ProblemFilter } from './common/problem.filter.js';
 import { requestLogging, type LoggingOptions } from './common/request-logging.js';
 import type { ProjectionOptions } from './projections/projections.module.js';
 import type { SealingOptions } from './audit/tamper-evidence/tamper-evidence.service.js';
+
+/**
+ * The analyst's web page, built by `npm run build` (vite, from web/) into dist/web: the same folder
+ * from src/ (tests) and from dist/ (the built service).
+ */
+export const WEB_APP_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'web');
 
 /** The largest request body accepted; larger ones get 413 and record nothing. */
 export const BODY_LIMIT = '1mb';
@@ -49,6 +58,15 @@ export async function createApp(dataSource: DataSource, options: AppOptions = {}
       origin: options.corsOrigins,
       allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key', 'X-Request-Id', 'X-Correlation-Id'],
       exposedHeaders: ['ETag', 'Location', 'X-Request-Id', 'Retry-After'],
+    });
+  }
+  // The page and its assets need no key: it asks for one, and the API checks it.
+  if (existsSync(WEB_APP_DIR)) {
+    app.useStaticAssets(WEB_APP_DIR, {
+      index: 'index.html',
+      // Vite names assets by their content: they never change. The page itself always may.
+      setHeaders: (response, path) =>
+        response.setHeader('Cache-Control', path.includes(`${join('web', 'assets')}`) ? 'public, max-age=31536000, immutable' : 'no-cache'),
     });
   }
   app.useBodyParser('json', { limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] });
