@@ -225,3 +225,14 @@ describe('/keys over HTTP', () => {
 });
 
 const ALLOWED_FIELDS = ['name', 'role', 'createdAt', 'createdBy', 'revokedAt', 'revokedBy', 'revokedReason'];
+
+describe('GET /keys/me', () => {
+  it("names the request's key, its role and what the role may do, and never the key", async () => {
+    const reporter = await t.as('me-reporter', 'reporter');
+    const me = await reporter.get('/keys/me').expect(200);
+    expect(me.body).toEqual({ name: 'me-reporter', role: 'reporter', permissions: ['read', 'record'] });
+    expect((await t.http().get('/keys/me').expect(200)).body.permissions).toEqual([
+      'read', 'record', 'edit', 'read_history', 'audit', 'see_confidential', 'admin',
+    ]);
+  });
+});

@@ -4,7 +4,7 @@ import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator'
 import { ProblemError, problemType } from '../../common/problem.js';
 import { ApiKeys, KEY_NAME, KeyNameTakenError, KeyNotFoundError, type ApiKeyRecord } from '../api-keys.js';
 import { CurrentPrincipal, Requires } from '../requires.decorator.js';
-import { ROLES, type Principal, type Role } from '../roles.js';
+import { may, PERMISSIONS, ROLES, type Principal, type Role } from '../roles.js';
 
 export class CreateKeyDto {
   @ApiProperty({ description: 'Who or what holds the key; recorded as the author of its writes. Never reused.', example: 'amina@syria-desk' })
@@ -35,6 +35,13 @@ export class ApiKeyDto {
   @ApiPropertyOptional() revokedReason?: string;
 }
 
+export class PrincipalDto {
+  @ApiProperty({ description: "The key's name; `public` for a request without a key under PUBLIC_READ." }) name: string;
+  @ApiProperty({ enum: ROLES }) role: string;
+  @ApiProperty({ enum: PERMISSIONS, isArray: true, description: 'What the role may do: a page shows the controls these allow.' })
+  permissions: string[];
+}
+
 export class CreatedKeyDto extends ApiKeyDto {
   @ApiProperty({ description: 'The key. It is shown this once: only its hash is kept.' })
   key: string;
@@ -60,6 +67,14 @@ export class KeysController {
       }
       throw error;
     }
+  }
+
+  @Get('me')
+  @Requires('read')
+  @ApiOperation({ summary: 'The key this request was made with: its name, role and permissions (never the key)' })
+  @ApiOkResponse({ type: PrincipalDto })
+  me(@CurrentPrincipal() principal: Principal): PrincipalDto {
+    return { name: principal.name, role: principal.role, permissions: PERMISSIONS.filter((permission) => may(principal, permission)) };
   }
 
   @Get()

@@ -148,6 +148,8 @@ export const ENDPOINTS: Endpoint[] = [
   // Keys, for admins only.
   { operation: 'POST /keys', permission: 'admin', roles: ADMINS, succeeds: 201, body: (f) => ({ name: `made-by-${f.tag}`, role: 'viewer' }) },
   { operation: 'GET /keys', permission: 'admin', roles: ADMINS },
+  // Who am I: any key, so a page can show the controls its role allows.
+  { operation: 'GET /keys/me', permission: 'read', roles: ANYONE },
   { operation: 'POST /keys/{name}/revocation', permission: 'admin', roles: ADMINS, succeeds: 200, body: () => ({ reason: 'Rotated.' }) },
 ];
 
