@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -7,6 +7,7 @@ import { ActorsModule } from './actors/actors.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import type { SealingOptions } from './audit/tamper-evidence/tamper-evidence.service.js';
 import { ChangesModule } from './changes/changes.module.js';
+import { refuseMisreadBodies } from './common/http/request-bodies.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IncidentsModule } from './incidents/incidents.module.js';
@@ -15,7 +16,12 @@ import { ProjectionsModule, type ProjectionOptions } from './projections/project
 import { TimelinesModule } from './timelines/timelines.module.js';
 
 @Module({})
-export class AppModule {
+export class AppModule implements NestModule {
+  /** Every route: a body the validation pipe would misread is refused first (request-bodies.ts). */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(refuseMisreadBodies).forRoutes('{*path}');
+  }
+
   /**
    * The data source is opened and migrated before the application starts: embedded
    * PostgreSQL allows a single connection, which everything in the process shares.

@@ -212,7 +212,8 @@ export class IncidentImporter {
     try {
       check = (this.options.validate ?? judgeAsTheApi)(row.body);
     } catch (error) {
-      // A body the validator itself cannot take (nested thousands deep): this row's problem, not the import's.
+      // A body the validator itself cannot take (a custom validator's bug): this row's problem, not the
+      // import's. Nesting thousands deep no longer gets here: it is refused with where, as the API refuses it.
       return { problem: { line, reason: `the row could not be judged: ${(error as Error).message}` } };
     }
     if (!check.ok) return { problem: { line, reason: 'invalid fields', errors: check.errors } };

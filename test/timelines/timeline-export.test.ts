@@ -8,6 +8,7 @@ import { recordWorkedExample } from '../../src/demo/run-demo.js';
 import { WORKED_EXAMPLE_IDS as WORKED } from '../../src/demo/worked-example.js';
 import { EventStore } from '../../src/event-store/index.js';
 import type { IncidentRecordedData } from '../../src/incidents/domain/index.js';
+import { Projections } from '../../src/projections/projections.module.js';
 import { streamTo } from '../../src/timelines/export/stream-to.js';
 import { TimelineExport } from '../../src/timelines/export/timeline-export.js';
 import { TimelineQueries } from '../../src/timelines/queries/timeline-queries.js';
@@ -418,8 +419,19 @@ describe('refusals come before the body, as problem+json', () => {
   });
 
   it('answers 503 when the read models do not reach minPosition in time', async () => {
-    const response = await http().get('/timeline.csv').query({ minPosition: lastPosition + 1000 }).expect(503);
-    expect(response.headers['retry-after']).toBe('1');
-    expect(response.body).toMatchObject({ type: '/problems/not-yet-visible' });
-  }, 15_000);
+    // The read models stay short of the last position for this request.
+    const waiting = jest.spyOn(t.app.get(Projections), 'waitFor').mockResolvedValue(false);
+    try {
+      const response = await http().get('/timeline.csv').query({ minPosition: lastPosition }).expect(503);
+      expect(response.headers['retry-after']).toBe('1');
+      expect(response.body).toMatchObject({ type: '/problems/not-yet-visible' });
+    } finally {
+      waiting.mockRestore();
+    }
+  });
+
+  it('answers 400 at once for a minPosition no write answered', async () => {
+    const response = await http().get('/timeline.csv').query({ minPosition: lastPosition + 1000 }).expect(400);
+    expect(response.body.errors).toEqual([{ path: 'minPosition', message: expect.stringContaining('position a write answered') }]);
+  });
 });

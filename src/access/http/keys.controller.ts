@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsString, Matches } from 'class-validator';
+import { IsOmittable, IsText } from '../../incidents/http/dto/validators.js';
 import { ProblemError, problemType } from '../../common/problem.js';
 import { ApiKeys, KEY_NAME, KeyNameTakenError, KeyNotFoundError, type ApiKeyRecord } from '../api-keys.js';
 import { CurrentPrincipal, Requires } from '../requires.decorator.js';
@@ -19,9 +20,8 @@ export class CreateKeyDto {
 
 export class RevokeKeyDto {
   @ApiPropertyOptional({ description: 'Why, for whoever reads the list of keys later.', example: 'laptop lost' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(500)
+  @IsOmittable()
+  @IsText(500)
   reason?: string;
 }
 

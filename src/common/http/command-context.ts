@@ -16,6 +16,7 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { RequestValidationError } from '../problem.js';
 import { requestMetadata } from '../request-metadata.js';
 import type { EventMetadata } from '../../event-store/index.js';
 
@@ -46,11 +47,27 @@ export const CommandContext = createParamDecorator((_: unknown, context: Executi
   return {
     metadata: requestMetadata(request),
     ifMatch: request.header('if-match'),
-    idempotencyKey: request.header('idempotency-key')?.trim() || undefined,
+    idempotencyKey: idempotencyKeyOf(request),
     rawBody: request.body,
     response: context.switchToHttp().getResponse<Response>(),
   };
 });
+
+/**
+ * Long enough for any key a client makes (a UUID, a report's name and date). The store keeps keys
+ * in a B-tree index, which cannot hold a row over 2,704 bytes: a longer key failed the append.
+ */
+export const IDEMPOTENCY_KEY_MAX_LENGTH = 200;
+
+function idempotencyKeyOf(request: Request): string | undefined {
+  const key = request.header('idempotency-key')?.trim() || undefined;
+  if (key !== undefined && key.length > IDEMPOTENCY_KEY_MAX_LENGTH) {
+    throw new RequestValidationError([
+      { path: 'Idempotency-Key', message: `Idempotency-Key must be at most ${IDEMPOTENCY_KEY_MAX_LENGTH} characters` },
+    ]);
+  }
+  return key;
+}
 
 export const IF_MATCH_HEADER = {
   name: 'If-Match',
@@ -60,7 +77,7 @@ export const IF_MATCH_HEADER = {
 export const IDEMPOTENCY_KEY_HEADER = {
   name: 'Idempotency-Key',
   required: false,
-  description: 'A retry with the same key returns the first result and records nothing more.',
+  description: 'A retry with the same key returns the first result and records nothing more. At most 200 characters.',
 };
 
 /** The OpenAPI description and status every command endpoint shares. */

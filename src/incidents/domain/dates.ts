@@ -7,13 +7,17 @@ import type { DatePrecision, IsoDate } from './incident.types.js';
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** True for a 'YYYY-MM-DD' string naming a day that exists (2020-02-29 yes, 2020-02-30 no). */
+/**
+ * True for a 'YYYY-MM-DD' string naming a day that exists (2020-02-29 yes, 2020-02-30 no). The
+ * year runs from 1: PostgreSQL's dates have no year 0, so a date in it would be accepted here
+ * and then stop every read model that stores it.
+ */
 export function isCalendarDate(value: unknown): value is IsoDate {
   if (typeof value !== 'string') return false;
   const match = ISO_DATE.exec(value);
   if (!match) return false;
   const [year, month, day] = match.slice(1).map(Number);
-  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+  return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
 }
 
 function daysInMonth(year: number, month: number): number {

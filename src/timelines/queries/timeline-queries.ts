@@ -5,7 +5,7 @@ import { compact } from '../../common/plain-data.js';
 import { ProblemError, RequestValidationError, problemType } from '../../common/problem.js';
 import { poolOf } from '../../database/data-source.js';
 import { EventStore, type Queryable } from '../../event-store/index.js';
-import type { ActorIdentity, Fatalities, Place } from '../../incidents/domain/index.js';
+import { isCalendarDate, type ActorIdentity, type Fatalities, type Place } from '../../incidents/domain/index.js';
 import { Gazetteer } from '../../places/gazetteer.js';
 import { Projections } from '../../projections/projections.module.js';
 import type { StatsGroup, TimelineFilterDto } from '../http/timeline-query.dto.js';
@@ -123,6 +123,13 @@ export class TimelineQueries {
   /** Waits for the projections to pass a write the client made, or answers 503 to retry. */
   private async readYourWrites(minPosition?: number): Promise<void> {
     if (minPosition === undefined) return;
+    // A write answers the position of an event it committed. Any other number would be waited for
+    // in vain, holding the request 5 s, then answered 503 as if a retry could help.
+    if (!(await this.store.checkpointAt(minPosition))) {
+      throw new RequestValidationError([
+        { path: 'minPosition', message: 'minPosition must be a position a write answered; the log has no event there' },
+      ]);
+    }
     if (await this.projections.waitFor(minPosition, READ_YOUR_WRITES_TIMEOUT_MS)) return;
     throw new ProblemError({
       type: problemType('not-yet-visible'),
@@ -195,7 +202,8 @@ const encodeCursor = (from: string, position: number) => Buffer.from(JSON.string
 function decodeCursor(cursor: string): [string, number] {
   try {
     const [from, position] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (typeof from === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(from) && Number.isSafeInteger(position)) return [from, position];
+    // A cursor made by hand may name a day that is not one (2020-02-30), which the query's ::date would fail on.
+    if (isCalendarDate(from) && Number.isSafeInteger(position)) return [from, position];
   } catch {
     // falls through to the refusal
   }

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { ValidationPipe } from '@nestjs/common';
 import type { ClassConstructor } from 'class-transformer';
 import fc from 'fast-check';
+import { bodyShapeProblems } from '../../../common/http/request-bodies.js';
 import { RequestValidationError } from '../../../common/problem.js';
 import {
   ACTOR_ROLES,
@@ -29,7 +30,7 @@ import { toRecordIncident } from './to-command.js';
 import { RECORD_INCIDENT_REFUSALS } from './testing/record-incident-refusals.js';
 import { assassinationBody as assassination, statementBody, unknownsBody } from './testing/worked-example-body.js';
 
-/** The oracle: the API's own pipe, built with the options of src/app.ts. */
+/** The oracle: the API's own pipe, built with the options of src/app.ts, after its check of the body's shape. */
 const apiPipe = new ValidationPipe({
   whitelist: true,
   forbidNonWhitelisted: true,
@@ -39,6 +40,8 @@ const apiPipe = new ValidationPipe({
 });
 
 async function viaTheApi(dto: ClassConstructor<object>, body: unknown): Promise<BodyCheck<object>> {
+  const shape = bodyShapeProblems(body);
+  if (shape.length > 0) return { ok: false, errors: shape };
   try {
     return { ok: true, value: await apiPipe.transform(body, { type: 'body', metatype: dto }) };
   } catch (error) {
@@ -380,9 +383,10 @@ const mutation: fc.Arbitrary<(body: any) => void> = fc.oneof(
 const mutations = fc.array(mutation, { minLength: 1, maxLength: 3 });
 
 /**
- * What the API accepts but the fast path does not mirror: a key that Nest (__proto__, constructor,
- * prototype) or class-transformer (toString...) drops without a word; a list inside a list of DTOs,
- * which class-validator validates item by item; an undefined item in one, which it skips.
+ * What the API accepts but the fast path does not mirror: a key that class-transformer (toString...)
+ * drops without a word (__proto__, constructor and prototype are refused before the pipe); a list
+ * inside a list of DTOs, which class-validator validates item by item; an undefined item in one,
+ * which it skips.
  */
 function isLeftToThePipeline(value: unknown): boolean {
   if (value === null || typeof value !== 'object') return false;

@@ -4,6 +4,7 @@ import { plainToInstance, TransformationType, type ClassConstructor } from 'clas
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage.js';
 import type { MetadataStorage as TransformerStorage } from 'class-transformer/types/MetadataStorage.js';
 import { getMetadataStorage, validateSync, ValidationTypes, type ValidationArguments } from 'class-validator';
+import { bodyShapeProblems } from '../../../common/http/request-bodies.js';
 import { RequestValidationError, type FieldError } from '../../../common/problem.js';
 import { RecordIncidentDto } from './record-incident.dto.js';
 
@@ -39,7 +40,12 @@ export function recordIncidentValidator(): (body: unknown) => BodyCheck<RecordIn
 export function bodyValidator<T extends object>(dto: ClassConstructor<T>): (body: unknown) => BodyCheck<T> {
   const accepts = acceptorFor(dto);
   const pipe = new SyncValidationPipe(API_VALIDATION_PIPE_OPTIONS);
-  return (body) => (accepts(body) ? { ok: true, value: body as T } : pipe.check(body, dto));
+  return (body) => {
+    if (accepts(body)) return { ok: true, value: body as T };
+    // What the API refuses before its pipe sees the body (src/common/http/request-bodies.ts).
+    const shape = bodyShapeProblems(body);
+    return shape.length > 0 ? { ok: false, errors: shape } : pipe.check(body, dto);
+  };
 }
 
 /**
