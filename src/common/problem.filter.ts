@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { isDatabaseUnavailable } from '../database/unavailable.js';
 import { IdempotencyKeyReusedError, StreamOrderError, WrongExpectedVersionError } from '../event-store/index.js';
 import { ProblemError, problemType, type Problem } from './problem.js';
 
@@ -13,6 +14,9 @@ interface BodyParserError {
 
 /** PostgreSQL refuses some text the JSON parser accepts (a NUL character, for one). */
 const CLIENT_TEXT_ERRORS = new Set(['22P05', '22021']);
+
+/** A database restart takes seconds; clients that all come back at once only slow it down. */
+const DATABASE_RETRY_AFTER_SECONDS = 2;
 
 /** The one place where errors become `application/problem+json`. */
 @Catch()
@@ -70,6 +74,18 @@ export class ProblemFilter implements ExceptionFilter {
       return { type: 'about:blank', title: HttpStatus[status] ?? 'Error', status, detail: error.message };
     }
     const code = (error as { code?: string })?.code;
+    if (isDatabaseUnavailable(error)) {
+      return {
+        type: problemType('database-unavailable'),
+        title: 'The database cannot be reached just now',
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        // A write cut off while committing may have been recorded: the key makes the retry safe.
+        detail:
+          'The service lost its database (it may be restarting); try again shortly. A write sent with an ' +
+          'Idempotency-Key may be retried with the same key: it is recorded once.',
+        retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
+      };
+    }
     if (code && CLIENT_TEXT_ERRORS.has(code)) {
       return {
         type: problemType('unstorable-text'),

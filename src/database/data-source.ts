@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { hashUnhashedEvents } from '../event-store/hash-backfill.js';
 import { loadBundledPlaces } from '../places/load/load-places.js';
@@ -10,14 +10,35 @@ export interface DatabaseTarget {
   embedded: boolean;
 }
 
+/**
+ * How long a request waits for a connection (a new one, or a turn in the pool's queue) before it
+ * is answered 503: a server that accepts connections and then says nothing must not hold
+ * requests until the client gives up. A refused connection fails at once regardless.
+ */
+export const CONNECTION_TIMEOUT_MS = 5000;
+
 export function dataSourceOptions(target: DatabaseTarget): DataSourceOptions {
+  const onConnect = (client: PoolClient) => prepareConnection(client, target);
   return {
     type: 'postgres',
     url: target.url,
     synchronize: false,
     migrations: loadSqlMigrations(),
     migrationsTransactionMode: 'each',
-    extra: { max: target.embedded ? 1 : 20 },
+    // Embedded PostgreSQL lives in this process and cannot go away on its own; its one
+    // connection is taken in turns, sometimes for long (a replay, an import batch), so a
+    // request waits for it rather than fail.
+    extra: target.embedded
+      ? { max: 1, onConnect }
+      : {
+          max: 20,
+          onConnect,
+          connectionTimeoutMillis: CONNECTION_TIMEOUT_MS,
+          // A server that vanished without closing its sockets (a network cut) is noticed on
+          // idle connections instead of on the next request.
+          keepAlive: true,
+          keepAliveInitialDelayMillis: 10_000,
+        },
   };
 }
 
@@ -31,20 +52,21 @@ export function isEmbeddedPool(pool: Pool): boolean {
 
 /** A connected data source (migrations not yet run). */
 export async function openDataSource(target: DatabaseTarget): Promise<DataSource> {
-  const dataSource = await new DataSource(dataSourceOptions(target)).initialize();
-  if (target.embedded) forgetPreparedStatementsOnReconnect(poolOf(dataSource));
-  return dataSource;
+  return new DataSource(dataSourceOptions(target)).initialize();
 }
 
-/**
- * Embedded PostgreSQL keeps one session for all connections, so a new connection (pg-pool
- * replaces one after any failed query) finds the old connection's prepared statements still
- * there, and preparing them again would fail.
- */
-function forgetPreparedStatementsOnReconnect(pool: Pool): void {
-  pool.on('connect', (client) => {
-    client.query('DEALLOCATE ALL').catch(() => {});
-  });
+/** Each new connection of the pool, before the pool hands it out. */
+async function prepareConnection(client: PoolClient, target: DatabaseTarget): Promise<void> {
+  // When the server goes away (a restart, a failover), every connection emits 'error'. The pool
+  // listens on its idle ones and drops them; one taken out of the pool (a transaction in
+  // progress) has no listener, and an 'error' event without one ends the process. The query in
+  // progress fails on its own and the pool drops the connection when it is released, so the
+  // event needs nothing more than a listener.
+  client.on('error', () => {});
+  // Embedded PostgreSQL keeps one session for all connections, so a new connection (pg-pool
+  // replaces one after any failed query) finds the old one's prepared statements still there,
+  // and preparing them again would fail.
+  if (target.embedded) await client.query('DEALLOCATE ALL').catch(() => {});
 }
 
 /** The `pg` pool under TypeORM: the event store talks to it directly for prepared statements. */

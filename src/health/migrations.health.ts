@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { DataSource } from 'typeorm';
+import { unreachable } from './unreachable.js';
 
 /** Down while any migration in `migrations/` has not been applied to the database. */
 @Injectable()
@@ -12,7 +13,11 @@ export class MigrationsHealthIndicator {
 
   async isApplied(key: string) {
     const indicator = this.health.check(key);
-    const pending = await this.dataSource.showMigrations();
-    return pending ? indicator.down({ message: 'migrations are pending' }) : indicator.up();
+    try {
+      const pending = await this.dataSource.showMigrations();
+      return pending ? indicator.down({ message: 'migrations are pending' }) : indicator.up();
+    } catch (error) {
+      return indicator.down(unreachable(error));
+    }
   }
 }

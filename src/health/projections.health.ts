@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
+import type { ProjectionStatus } from '../projections/projection-status.js';
 import { Projections } from '../projections/projections.module.js';
+import { unreachable } from './unreachable.js';
 
 /**
  * Each projection's checkpoint, lag in events and seconds, and state. Down while any projection is
@@ -15,7 +17,12 @@ export class ProjectionsHealthIndicator {
 
   async check(key: string) {
     const indicator = this.health.check(key);
-    const statuses = await this.projections.status();
+    let statuses: ProjectionStatus[];
+    try {
+      statuses = await this.projections.status();
+    } catch (error) {
+      return indicator.down(unreachable(error));
+    }
     const details = Object.fromEntries(
       statuses.map(({ name, updatedAt: _, ...status }) => [name, status]),
     );

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import pg, { type Pool } from 'pg';
+import { CONNECTION_TIMEOUT_MS } from '../database/data-source.js';
 import type { EventStore } from '../event-store/index.js';
 import { APPENDS_CHANNEL } from './append-notifier.js';
 import type { Projection } from './projection.js';
@@ -73,7 +74,12 @@ export class ProjectionDaemon {
     this.wakeUp?.();
   }
 
+  /**
+   * Any failure (the database gone, a deadlock) pauses the work until the next wake or poll,
+   * which tries again: a database that comes back is picked up where each checkpoint stands.
+   */
   private async run(): Promise<void> {
+    let pausedBy: string | undefined;
     while (this.running) {
       this.woken = false;
       try {
@@ -82,9 +88,14 @@ export class ProjectionDaemon {
           if (!this.leading.has(runner.projection.name)) continue;
           while (this.running && !(await runner.step()).caughtUp);
         }
+        if (pausedBy !== undefined) this.logger.log('projections resumed');
+        pausedBy = undefined;
       } catch (error) {
         if (!this.running) break;
-        this.logger.warn(`projections paused: ${error instanceof Error ? error.message : error}`);
+        const reason = error instanceof Error ? error.message : String(error);
+        // Once per cause: an outage would otherwise log a line a poll.
+        if (reason !== pausedBy) this.logger.warn(`projections paused: ${reason}`);
+        pausedBy = reason;
       }
       await this.sleep();
     }
@@ -110,13 +121,27 @@ export class ProjectionDaemon {
 
   private async controlConnection(): Promise<pg.Client> {
     if (this.control) return this.control;
-    const control = new pg.Client({ connectionString: this.options.serverUrl, application_name: 'projection-daemon' });
+    const control = new pg.Client({
+      connectionString: this.options.serverUrl,
+      application_name: 'projection-daemon',
+      connectionTimeoutMillis: CONNECTION_TIMEOUT_MS,
+      // A connection cut without a word (a network failure) would keep the locks' holder
+      // believing it leads while the server has let another take over.
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+    });
     // Losing the connection loses the locks with it: stop working until they are taken again.
     control.on('error', () => this.dropControl(control));
     control.on('end', () => this.dropControl(control));
     control.on('notification', () => this.wake());
-    await control.connect();
-    await control.query(`LISTEN ${APPENDS_CHANNEL}`);
+    try {
+      await control.connect();
+      await control.query(`LISTEN ${APPENDS_CHANNEL}`);
+    } catch (error) {
+      // Connected but not listening (the server went away between the two): start over next time.
+      await control.end().catch(() => {});
+      throw error;
+    }
     this.control = control;
     return control;
   }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { DataSource } from 'typeorm';
 import { Semaphore } from '../../common/semaphore.js';
 import { poolOf } from '../../database/data-source.js';
+import { isDatabaseUnavailable } from '../../database/unavailable.js';
 import type { SealKey } from './seal-key.js';
 import { readSeals, type StoredSeal } from './seal-store.js';
 import { Sealer } from './sealer.js';
@@ -43,7 +44,12 @@ export class TamperEvidence implements OnApplicationBootstrap, OnApplicationShut
     if (!this.sealer || this.options.intervalMs <= 0) return;
     this.timer = setInterval(() => {
       this.sealing ??= this.sealNow()
-        .catch((error) => this.logger.error(`sealing failed: ${error instanceof Error ? error.message : error}`))
+        .catch((error) => {
+          const reason = error instanceof Error ? error.message : error;
+          // Nothing is lost: the next seal takes in what this one would have.
+          if (isDatabaseUnavailable(error)) this.logger.warn(`sealing postponed, the database cannot be reached: ${reason}`);
+          else this.logger.error(`sealing failed: ${reason}`);
+        })
         .finally(() => (this.sealing = undefined));
     }, this.options.intervalMs);
   }

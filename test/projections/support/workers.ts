@@ -1,105 +1,28 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { readdir, readFile, readlink } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import type { Queryable } from '../../../src/event-store/index.js';
+import { RUN_SOURCES, fromRoot, startNode, stopAllProcesses, type NodeProcess } from '../../support/child-processes.js';
 
 /**
  * Projection workers as child processes, to be killed with SIGKILL. Every process started here
  * is remembered, so `stopAllWorkers()` in afterAll kills whatever a failed test left running.
  */
 
-const root = new URL('../../../', import.meta.url);
-const fromRoot = (path: string) => fileURLToPath(new URL(path, root));
+/** `npm run worker` runs src/worker.ts compiled by `nest build`; tests run the source (see RUN_SOURCES). */
+const REAL_WORKER = [...RUN_SOURCES, fromRoot('src/worker.ts')];
 
-/**
- * `npm run worker` runs src/worker.ts compiled by `nest build`. tsx alone cannot run it (it
- * emits no decorator metadata, which Nest's injection needs), so the hooks in
- * with-decorator-metadata.mjs compile src/ with it.
- */
-const REAL_WORKER = ['--import', 'tsx', '--import', fromRoot('test/projections/support/with-decorator-metadata.mjs'), fromRoot('src/worker.ts')];
-
-export interface WorkerProcess {
-  readonly name: string;
-  readonly child: ChildProcess;
-  readonly pid: number;
-  /** Everything it wrote to stdout and stderr so far. */
-  output(): string;
-  /** Resolves when its output contains `text`; rejects when it exits first or after `timeoutMs`. */
-  said(text: string, timeoutMs?: number): Promise<void>;
-  /** SIGKILL, and waits until it is gone. */
-  kill(): Promise<void>;
-}
-
-const running = new Set<WorkerProcess>();
+export type WorkerProcess = NodeProcess;
 
 /** `src/worker.ts`, the real worker, on the database at `databaseUrl`. */
 export function startWorker(name: string, databaseUrl: string): WorkerProcess {
-  return startProcess(name, REAL_WORKER, { DATABASE_URL: databaseUrl });
+  return startNode(name, REAL_WORKER, { DATABASE_URL: databaseUrl });
 }
 
 /** A fixture script under test/projections/fixtures, with arguments. */
 export function startFixture(name: string, fixture: string, args: string[]): WorkerProcess {
-  return startProcess(name, ['--import', 'tsx', fromRoot(`test/projections/fixtures/${fixture}`), ...args], {});
+  return startNode(name, ['--import', 'tsx', fromRoot(`test/projections/fixtures/${fixture}`), ...args], {});
 }
 
-function startProcess(name: string, args: string[], env: Record<string, string>): WorkerProcess {
-  const child = spawn(process.execPath, args, {
-    cwd: fromRoot('.'),
-    env: { ...process.env, ...env, NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const waiters = new Set<() => void>();
-  const exited = once(child, 'exit');
-  for (const stream of [child.stdout!, child.stderr!]) {
-    stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) => {
-      output += chunk;
-      waiters.forEach((check) => check());
-    });
-  }
-  child.on('exit', () => waiters.forEach((check) => check()));
-
-  const worker: WorkerProcess = {
-    name,
-    child,
-    pid: child.pid!,
-    output: () => output,
-    said(text, timeoutMs = 30_000) {
-      return new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => finish(new Error(`${name} did not say "${text}" in ${timeoutMs} ms; it said:\n${output}`)), timeoutMs);
-        const check = () => {
-          if (output.includes(text)) finish();
-          else if (child.exitCode !== null || child.signalCode !== null) {
-            finish(new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before saying "${text}"; it said:\n${output}`));
-          }
-        };
-        const finish = (error?: Error) => {
-          clearTimeout(timer);
-          waiters.delete(check);
-          if (error) reject(error);
-          else resolve();
-        };
-        waiters.add(check);
-        check();
-      });
-    },
-    async kill() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGKILL');
-        await exited;
-      }
-      running.delete(worker);
-    },
-  };
-  running.add(worker);
-  return worker;
-}
-
-export async function stopAllWorkers(): Promise<void> {
-  await Promise.all([...running].map((worker) => worker.kill()));
-}
+export const stopAllWorkers = stopAllProcesses;
 
 /**
  * Which connection holds each projection's advisory lock on this database (the lock the daemon
