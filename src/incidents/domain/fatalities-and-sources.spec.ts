@@ -123,6 +123,14 @@ describe('AttachSource', () => {
       expect(given(assassinationRecorded(), withEnab).when(attach(again))).toEqual({ refused: 'duplicate_source' });
     });
 
+    it("but not for a confidential source's url, which the refusal would give away", () => {
+      const confidential: IncidentEvent = { type: 'incident.source_attached', data: { source: { ...enabBaladi(), confidential: true } } };
+      const again = { ...enabBaladi(), id: '5d1c48a4-0002-4000-8000-000000000009' };
+      expect(given(assassinationRecorded(), confidential).when(attach(again))).toMatchObject({
+        events: [{ type: 'incident.source_attached', data: { source: again } }],
+      });
+    });
+
     it('a publication date not on the calendar', () => {
       expect(given(assassinationRecorded()).when(attach({ ...enabBaladi(), publishedOn: '2021-02-29' }))).toEqual({
         refused: 'invalid_date',

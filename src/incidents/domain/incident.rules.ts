@@ -70,7 +70,9 @@ export function checkSource(source: Source, attached: readonly Source[]): Source
     throw violation('duplicate_source', `a source with id ${source.id} is already attached`);
   }
   const url = source.url && comparableUrl(source.url);
-  if (url && attached.some((other) => other.url && comparableUrl(other.url) === url)) {
+  // A confidential source's url is not compared: the refusal would tell whoever attaches a
+  // source, whatever their role, that the incident rests on that url.
+  if (url && attached.some((other) => !other.confidential && other.url && comparableUrl(other.url) === url)) {
     throw violation('duplicate_source', `a source with url ${source.url} is already attached`);
   }
   return compact(source);
