@@ -60,6 +60,13 @@ export async function createApp(dataSource: DataSource, options: AppOptions = {}
       exposedHeaders: ['ETag', 'Location', 'X-Request-Id', 'Retry-After'],
     });
   }
+  // What the API answers depends on the key (withheld sources, above all): no cache may keep it
+  // for another key, nor answer 304 from a copy fetched with one. The page's files set their own.
+  app.use((_: unknown, response: { setHeader(name: string, value: string): void }, next: () => void) => {
+    response.setHeader('Cache-Control', 'private, no-store');
+    response.setHeader('Vary', 'Authorization');
+    next();
+  });
   // The page and its assets need no key: it asks for one, and the API checks it.
   if (existsSync(WEB_APP_DIR)) {
     app.useStaticAssets(WEB_APP_DIR, {

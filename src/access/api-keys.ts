@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Queryable } from '../event-store/index.js';
-import type { Principal, Role } from './roles.js';
+import { PUBLIC_PRINCIPAL, type Principal, type Role } from './roles.js';
 
 /** A key as `keys list` and `GET /keys` show it: never the key itself, which is not kept. */
 export interface ApiKeyRecord {
@@ -22,7 +22,11 @@ const KEY_PREFIX = 'cit_';
 
 export class KeyNameTakenError extends Error {
   constructor(readonly keyName: string) {
-    super(`A key named "${keyName}" exists already (names are never reused, revoked keys included)`);
+    super(
+      keyName === PUBLIC_PRINCIPAL.name
+        ? `"${keyName}" names requests without a key (PUBLIC_READ); choose another name`
+        : `A key named "${keyName}" exists already (names are never reused, revoked keys included)`,
+    );
   }
 }
 
@@ -42,6 +46,7 @@ export class ApiKeys {
   /** A new key: the key itself is returned this once and never stored. */
   async create(name: string, role: Role, createdBy: string): Promise<{ key: string; record: ApiKeyRecord }> {
     if (!KEY_NAME.test(name)) throw new Error(`A key's name must match ${KEY_NAME}, got "${name}"`);
+    if (name === PUBLIC_PRINCIPAL.name) throw new KeyNameTakenError(name);
     const key = KEY_PREFIX + randomBytes(32).toString('base64url');
     const { rows } = await this.db.query(
       `INSERT INTO api_keys (id, name, role, key_hash, created_by) VALUES ($1, $2, $3, $4, $5)
@@ -78,6 +83,11 @@ export class ApiKeys {
     );
     if (rows.length === 0) throw new KeyNotFoundError(name);
     return toRecord(rows[0]);
+  }
+
+  /** Deletes a key that was never handed to anyone (the first admin key whose file could not be written). */
+  async forget(name: string): Promise<void> {
+    await this.db.query('DELETE FROM api_keys WHERE name = $1', [name]);
   }
 
   async count(): Promise<number> {

@@ -13,10 +13,16 @@ export async function ensureFirstAdminKey(keys: ApiKeys, file: string): Promise<
   if ((await keys.count()) > 0) return undefined;
   try {
     const { key } = await keys.create(FIRST_ADMIN, 'admin', 'first start');
-    mkdirSync(dirname(file), { recursive: true });
-    // A file left from an earlier database keeps its mode when written over: made anew, it is 0600 from the start.
-    rmSync(file, { force: true });
-    writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
+    try {
+      mkdirSync(dirname(file), { recursive: true });
+      // A file left from an earlier database keeps its mode when written over: made anew, it is 0600 from the start.
+      rmSync(file, { force: true });
+      writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      // A key nobody holds would lock the installation out: the next start makes another.
+      await keys.forget(FIRST_ADMIN);
+      throw error;
+    }
     return file;
   } catch (error) {
     // Another process starting at the same moment made it.

@@ -11,7 +11,11 @@ export interface IncidentNews {
   checkpoint: string;
 }
 
-export type NewsListener = (news: IncidentNews) => void;
+/** An open stream: what it is told, and how the feed closes it when the service stops. */
+export interface NewsListener {
+  news(news: IncidentNews): void;
+  close(): void;
+}
 
 /** How often the feed looks at the log when this process appended nothing: other processes may have. */
 const POLL_MS = 1000;
@@ -49,29 +53,51 @@ export class LiveFeed implements OnModuleDestroy {
     });
     return {
       ready: this.started!.then(() => formatCheckpoint(this.after)),
-      unsubscribe: () => {
-        this.listeners.delete(listener);
-        if (this.listeners.size === 0) this.wake?.();
-      },
+      unsubscribe: () => this.leave(listener),
     };
   }
 
+  /** Closes every open stream, so the HTTP server can close without waiting for browsers to leave. */
   onModuleDestroy(): Promise<void> | undefined {
+    for (const listener of this.listeners) listener.close();
     this.listeners.clear();
     this.wake?.();
     return this.running;
   }
 
+  private leave(listener: NewsListener): void {
+    this.listeners.delete(listener);
+    if (this.listeners.size === 0) this.wake?.();
+  }
+
+  /** One stream's failure is its own: it is closed, and the others are told on. */
+  private tell(news: IncidentNews): void {
+    for (const listener of this.listeners) {
+      try {
+        listener.news(news);
+      } catch (error) {
+        this.logger.warn(`closed a live stream that failed: ${error instanceof Error ? error.message : error}`);
+        this.leave(listener);
+        listener.close();
+      }
+    }
+  }
+
   /** Reads on while anyone listens, woken by this process's appends or by the poll. */
   private async follow(): Promise<void> {
     this.started = new Promise((resolve) => (this.markStarted = resolve));
-    if (!(await this.startAtTheEnd())) return;
-    this.markStarted!();
-    const stopWatching = this.store.onAppended(() => this.wake?.());
     try {
-      await this.readWhileListened();
+      if (!(await this.startAtTheEnd())) return;
+      this.markStarted!();
+      const stopWatching = this.store.onAppended(() => this.wake?.());
+      try {
+        await this.readWhileListened();
+      } finally {
+        stopWatching();
+      }
     } finally {
-      stopWatching();
+      // Nobody waits for ever on a feed that ended before it began.
+      this.markStarted!();
     }
   }
 
@@ -103,7 +129,7 @@ export class LiveFeed implements OnModuleDestroy {
             position: event.globalPosition,
             checkpoint: formatCheckpoint(this.after),
           };
-          for (const listener of this.listeners) listener(news);
+          this.tell(news);
         }
         if (events.length === PAGE) continue;
       } catch (error) {

@@ -13,7 +13,7 @@ export interface LoggingOptions {
 }
 
 /** A request id a client may choose (to follow its request through our logs and events): short and plain. */
-const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+export const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * One JSON line per request with its id, method, path, status, time and principal. The lines are

@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import { randomUUID } from 'node:crypto';
 import { principalOf } from '../access/requires.decorator.js';
 import type { EventMetadata } from '../event-store/index.js';
+import { CLIENT_REQUEST_ID } from './request-logging.js';
 
 /**
  * Who made a request and which chain of work it belongs to, to be recorded on every event it
@@ -11,16 +12,17 @@ import type { EventMetadata } from '../event-store/index.js';
  */
 export function requestMetadata(request: Request): EventMetadata {
   const principal = principalOf(request);
-  const header = (name: string) => {
+  // Ids a client chooses go into the log for good: only short, plain ones are kept.
+  const clientId = (name: string) => {
     const value = request.header(name)?.trim();
-    return value ? value.slice(0, 200) : undefined;
+    return value && CLIENT_REQUEST_ID.test(value) ? value : undefined;
   };
-  const requestId = typeof request.id === 'string' ? request.id : (header('x-request-id') ?? randomUUID());
+  const requestId = typeof request.id === 'string' ? request.id : (clientId('x-request-id') ?? randomUUID());
   return {
     actor: principal.name,
     role: principal.role,
     requestId,
-    correlationId: header('x-correlation-id') ?? requestId,
+    correlationId: clientId('x-correlation-id') ?? requestId,
     causationId: requestId,
   };
 }

@@ -89,6 +89,14 @@ describe('ensureFirstAdminKey', () => {
   });
 
   // Last: closing the application closes the database it was given.
+  it('leaves no key behind when the file cannot be written, so the next start makes one', async () => {
+    // A file where the folder should be: the key's file cannot be made.
+    await writeFile(join(dir, 'not-a-folder'), '');
+    await expect(ensureFirstAdminKey(keys, join(dir, 'not-a-folder', 'first-admin.key'))).rejects.toThrow();
+    expect(await keys.count()).toBe(0);
+    expect(await ensureFirstAdminKey(keys, join(dir, 'first-admin.key'))).toBe(join(dir, 'first-admin.key'));
+  });
+
   it("writes a key that opens the API as an admin, which may make the operators' own keys", async () => {
     const file = join(dir, 'first-admin.key');
     await ensureFirstAdminKey(keys, file);

@@ -236,3 +236,10 @@ describe('GET /keys/me', () => {
     ]);
   });
 });
+
+describe('the name "public"', () => {
+  it('is kept for requests without a key, so the log never mixes the two', async () => {
+    const refused = await t.http().post('/keys').send({ name: 'public', role: 'viewer' }).expect(409);
+    expect(refused.body.detail).toMatch(/requests without a key/);
+  });
+});

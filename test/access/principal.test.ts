@@ -1,3 +1,4 @@
+import { assassinationBody } from '../../src/incidents/http/dto/testing/worked-example-body.js';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { en, incidentNaming, tribe, uniqueName } from '../actors/support/actor-requests.js';
 import { openTestApp, type TestApp } from '../support/test-app.js';
@@ -67,6 +68,17 @@ describe('the principal on events', () => {
       { actor: 'editor-omar', role: 'editor' },
     ]);
     expect(JSON.stringify(metadata)).not.toMatch(/someone-else|test-admin/);
+  });
+
+  it('keeps a plain X-Correlation-Id and replaces an odd one by the request id', async () => {
+    const reporter = await t.as('correlating', 'reporter');
+    const plain = await reporter.post('/incidents').set('X-Correlation-Id', 'report-2020-08-08').send(assassinationBody()).expect(201);
+    const odd = await reporter.post('/incidents').set('X-Correlation-Id', 'a b <c>').send(assassinationBody()).expect(201);
+    const metadataOf = async (id: string) =>
+      (await t.db.pool.query(`SELECT metadata FROM events WHERE stream_id = $1`, [`incident-${id}`])).rows[0].metadata;
+    expect((await metadataOf(plain.body.id)).correlationId).toBe('report-2020-08-08');
+    const kept = await metadataOf(odd.body.id);
+    expect(kept.correlationId).toBe(kept.requestId);
   });
 
   it('no longer documents an X-Actor header', async () => {

@@ -37,6 +37,12 @@ describe('security headers', () => {
     expect(response.headers['x-powered-by']).toBeUndefined();
   });
 
+  it('keep answers that depend on the key out of every cache, and out of 304s', async () => {
+    const response = await closed.http().get('/timeline').expect(200);
+    expect(response.headers['cache-control']).toBe('private, no-store');
+    expect(response.headers.vary).toMatch(/Authorization/);
+  });
+
   it('leave /docs working: every script it loads is its own file, served, none inline for the policy to block', async () => {
     const page = await closed.anonymous().get('/docs').expect(200);
     const scripts = [...page.text.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/g)];

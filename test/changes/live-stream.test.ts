@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { assassinationBody } from '../../src/incidents/http/dto/testing/worked-example-body.js';
+import { LiveController } from '../../src/changes/http/live.controller.js';
 import { openTestApp, type TestApp } from '../support/test-app.js';
 
 /** GET /events/stream: incident events as server-sent events, for pages that show new incidents without a reload. */
@@ -80,3 +81,38 @@ describe('GET /events/stream', () => {
     stream.close();
   });
 });
+
+describe('an open stream', () => {
+  it('ends when its key is revoked', async () => {
+    LiveController.heartbeatMs = 100;
+    try {
+      const revocable = await t.keys.create('live-revoked', 'viewer', 'test');
+      const stream = await openStream({ Authorization: `Bearer ${revocable.key}` });
+      await until(() => stream.events.find((event) => event.event === 'ready'));
+      const ended = new Promise((resolve) => stream.response.on('end', resolve));
+      await t.keys.revoke('live-revoked', 'test');
+      await expect(Promise.race([ended.then(() => 'ended'), sleep(5000).then(() => 'still open')])).resolves.toBe('ended');
+    } finally {
+      LiveController.heartbeatMs = 15_000;
+    }
+  });
+
+  it('is closed when the service stops, so stopping does not wait for the browsers to leave', async () => {
+    const other = await openTestApp();
+    await other.app.listen(0, '127.0.0.1');
+    const otherPort = (other.app.getHttpServer().address() as AddressInfo).port;
+    const otherKey = (await other.keys.create('live-closing', 'viewer', 'test')).key;
+    const response = await new Promise<IncomingMessage>((resolve, reject) => {
+      httpRequest({ port: otherPort, host: '127.0.0.1', path: '/events/stream', headers: { Authorization: `Bearer ${otherKey}` } }, resolve)
+        .on('error', reject)
+        .end();
+    });
+    response.resume();
+    const ended = new Promise((resolve) => response.on('end', resolve));
+    const closed = other.close().then(() => 'closed');
+    await expect(Promise.race([closed, sleep(10_000).then(() => 'still waiting')])).resolves.toBe('closed');
+    await ended;
+  });
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -129,7 +129,7 @@ describe('the analyst’s web page', () => {
     const script = /src="(\/assets\/[^"]+\.js)"/.exec(index.text)![1]!;
     const asset = await t.anonymous().get(script).expect(200);
     expect(asset.headers['cache-control']).toContain('immutable');
-    expect(index.text).not.toMatch(/<script>(?!<\/script>)/);
+    expect(index.text).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
   });
 
   it(
@@ -413,14 +413,65 @@ describe('the analyst’s web page', () => {
         await viewer.page.getByTestId('history-forbidden').waitFor();
         await shot(viewer.page, '12-incident-viewer');
         await viewer.page.goto(`${base}/#/incidents/${ids.assassination}/correct`);
+        await viewer.page.getByTestId('form-forbidden').waitFor();
         expect(await viewer.page.getByTestId('correct-form').count()).toBe(0);
         await viewer.page.goto(`${base}/#/incidents/new`);
+        await viewer.page.getByTestId('form-forbidden').waitFor();
         expect(await viewer.page.getByTestId('record-form').count()).toBe(0);
 
         // Forgetting the key asks for one again, and nothing is left in storage.
         await viewer.page.getByTestId('forget-key').click();
         await viewer.page.getByTestId('key-form').waitFor();
         expect(await viewer.page.evaluate(() => [window.sessionStorage.getItem('cit.apiKey'), window.localStorage.getItem('cit.apiKey')])).toEqual([null, null]);
+      } finally {
+        await viewer.context.close();
+      }
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'records a confidential source, whose reporter, contact and address a viewer does not see',
+    async () => {
+      await page.goto(`${base}/#/incidents/new`);
+      const form = page.getByTestId('record-form');
+      await form.waitFor();
+      await form.locator('[name="category"]').selectOption('arrest');
+      await form.locator('[name="title.text"]').fill('اعتقال ناشط في بلدة البصيرة');
+      await form.locator('[name="occurred.from"]').fill('2020-08-09');
+      await form.locator('[name="place.name"]').fill('البصيرة');
+      await form.locator('[name="place.precision"]').selectOption('locality');
+      await form.locator('[name="sources[0].outlet"]').fill('شبكة محلية');
+      await form.locator('[name="sources[0].reporter"]').fill('Abu Khaled');
+      await form.locator('[name="sources[0].contact"]').fill('signal:+963-000-0000');
+      await form.locator('[name="sources[0].url"]').fill('https://example.org/basira-arrest');
+      await form.locator('[name="sources[0].confidential"]').check();
+      await page.getByTestId('submit').click();
+      const incident = page.getByTestId('incident');
+      await incident.waitFor();
+      const id = /#\/incidents\/([^/?]+)/.exec(page.url())![1]!;
+      const source = page.getByTestId('source').first();
+      await source.getByTestId('confidential').waitFor();
+      // The key that recorded it (an editor) sees everything, and no withheld note.
+      expect(await source.getByTestId('source-reporter').textContent()).toContain('Abu Khaled');
+      expect(await source.getByTestId('source-contact').textContent()).toContain('signal:+963-000-0000');
+      expect(await source.locator('.source-url').textContent()).toBe('https://example.org/basira-arrest');
+      expect(await source.getByTestId('withheld').count()).toBe(0);
+
+      const viewer = await openPage();
+      try {
+        await signIn(viewer.page, viewerKey, `#/incidents/${id}`);
+        const seen = viewer.page.getByTestId('source').first();
+        await seen.getByTestId('withheld').waitFor();
+        expect(await seen.getByTestId('confidential').count()).toBe(1);
+        const withheld = await seen.getByTestId('withheld').textContent();
+        for (const field of ['reporter', 'contact', 'address']) expect(withheld).toContain(field);
+        const text = (await viewer.page.getByTestId('sources').textContent()) ?? '';
+        for (const secret of ['Abu Khaled', 'signal:+963', 'example.org']) expect(text).not.toContain(secret);
+        expect(await seen.getByTestId('source-reporter').count()).toBe(0);
+        expect(await seen.getByTestId('source-contact').count()).toBe(0);
+        expect(await seen.locator('.source-url').count()).toBe(0);
+        expect(await viewer.page.content()).not.toContain('Abu Khaled');
       } finally {
         await viewer.context.close();
       }

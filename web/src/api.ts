@@ -69,8 +69,19 @@ function attempt<T>(action: () => T): T | undefined {
 let currentKey: string | null = null;
 let onUnauthorized: () => void = () => {};
 
+/** Forgetters of what was read with a key (module-level caches), run whenever the key changes. */
+const keyCaches = new Set<() => void>();
+export function forgetOnKeyChange(forget: () => void): void {
+  keyCaches.add(forget);
+}
+/** Empties every cache of fetched data, so nothing read with one key is shown to the next. */
+export function forgetFetchedData(): void {
+  for (const forget of keyCaches) forget();
+}
+
 /** The key every request carries from now on, and what to do when the service refuses it. */
 export function setRequestKey(key: string | null, unauthorized: () => void): void {
+  if (key !== currentKey) forgetFetchedData();
   currentKey = key;
   onUnauthorized = unauthorized;
 }
@@ -210,6 +221,7 @@ export interface Source {
   id: string;
   outlet: string;
   reporter?: string;
+  contact?: string;
   url?: string;
   publishedOn?: string;
   language?: string;
@@ -332,6 +344,7 @@ export interface HistoryEvent {
 // Places, cached: the gazetteer is reference data.
 
 const places = new Map<string, Promise<PlaceView>>();
+forgetOnKeyChange(() => places.clear());
 export function place(pcode: string): Promise<PlaceView> {
   let known = places.get(pcode);
   if (!known) {
@@ -343,6 +356,7 @@ export function place(pcode: string): Promise<PlaceView> {
 }
 
 let countryList: Promise<PlaceSummary[]> | undefined;
+forgetOnKeyChange(() => (countryList = undefined));
 export function countries(): Promise<PlaceSummary[]> {
   if (!countryList) {
     countryList = get<PlaceSummary[]>('/places?level=0&limit=100');
@@ -354,6 +368,7 @@ export function countries(): Promise<PlaceSummary[]> {
 export const placeName = (unit: Pick<PlaceSummary, 'nameEn' | 'nameAr'>, lang: 'en' | 'ar') => (lang === 'ar' && unit.nameAr ? unit.nameAr : unit.nameEn);
 
 const actors = new Map<string, Promise<ActorView>>();
+forgetOnKeyChange(() => actors.clear());
 export function actor(id: string): Promise<ActorView> {
   let known = actors.get(id);
   if (!known) {

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
-import { ApiError, can, forgetStoredKey, identify, storedKey, storeKey, setRequestKey, type Session } from './api.js';
+import { ApiError, can, forgetFetchedData, forgetStoredKey, identify, storedKey, storeKey, setRequestKey, type Session } from './api.js';
 import { I18nContext, makeI18n, storedLang, storeLang, useI18n, type Lang, type StringKey } from './i18n.js';
 import { IncidentView } from './incident/incident-view.js';
 import { CorrectForm, ReasonForm, VerifyForm } from './incident/command-forms.js';
@@ -26,6 +26,8 @@ export function App() {
   const signOut = useCallback((message?: StringKey) => {
     forgetStoredKey();
     setRequestKey(null, () => {});
+    // Nothing read with the forgotten key (titles, places, actors…) may be shown to the next one.
+    forgetFetchedData();
     setSession(null);
     setGate({ checking: true, message });
   }, []);

@@ -2,7 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { createContext } from 'preact';
 import { useContext, useEffect, useState } from 'preact/hooks';
 import { CATEGORY_TAXONOMY, type IncidentCategory } from '../../src/incidents/domain/taxonomy.js';
-import { ApiError, type LocalizedText, type Session } from './api.js';
+import { ApiError, forgetOnKeyChange, type LocalizedText, type Session } from './api.js';
 import { useI18n, type StringKey } from './i18n.js';
 
 export const SessionContext = createContext<Session | null>(null);
@@ -121,6 +121,7 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, inputs: un
 /** A message for the page a form goes to (the incident it changed), shown while the address stays. */
 type FlashMessage = { key: StringKey; values?: Record<string, string | number>; hash?: string };
 let flash: FlashMessage | undefined;
+forgetOnKeyChange(() => (flash = undefined));
 export const setFlash = (key: StringKey, values?: Record<string, string | number>) => (flash = { key, values });
 export function Flash() {
   const i18n = useI18n();

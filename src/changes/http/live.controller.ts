@@ -1,17 +1,23 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { Requires } from '../../access/requires.decorator.js';
+import { ApiKeys } from '../../access/api-keys.js';
+import { principalOf, Requires } from '../../access/requires.decorator.js';
 import { LiveFeed } from '../live-feed.js';
 
-/** A comment line now and then keeps proxies from closing a quiet stream. */
-const HEARTBEAT_MS = 15_000;
+const MAX_BUFFERED_BYTES = 1 << 20;
 
 @ApiTags('changes')
 @Requires('read')
 @Controller('events/stream')
 export class LiveController {
-  constructor(private readonly feed: LiveFeed) {}
+  /** A comment line now and then keeps proxies from closing a quiet stream; the key is checked again then. */
+  static heartbeatMs = 15_000;
+
+  constructor(
+    private readonly feed: LiveFeed,
+    private readonly keys: ApiKeys,
+  ) {}
 
   @Get()
   @ApiOperation({
@@ -32,14 +38,34 @@ export class LiveController {
       Connection: 'keep-alive',
       'X-Accel-Buffering': 'no',
     });
-    const { ready, unsubscribe } = this.feed.subscribe((news) => {
-      response.write(`event: incident\nid: ${news.checkpoint}\ndata: ${JSON.stringify(news)}\n\n`);
+    const close = () => {
+      if (!response.writableEnded) response.end();
+    };
+    // A client that stops reading is let go rather than buffered for without end.
+    const send = (text: string) => {
+      if (response.writableEnded || response.destroyed) return;
+      if (response.writableLength > MAX_BUFFERED_BYTES) close();
+      else response.write(text);
+    };
+    const { ready, unsubscribe } = this.feed.subscribe({
+      news: (news) => send(`event: incident\nid: ${news.checkpoint}\ndata: ${JSON.stringify(news)}\n\n`),
+      close,
     });
-    void ready.then((checkpoint) => response.write(`event: ready\ndata: ${JSON.stringify({ checkpoint })}\n\n`));
-    const heartbeat = setInterval(() => response.write(': ping\n\n'), HEARTBEAT_MS);
+    void ready.then((checkpoint) => send(`event: ready\ndata: ${JSON.stringify({ checkpoint })}\n\n`));
+    const principal = principalOf(request);
+    const heartbeat = setInterval(async () => {
+      // A key revoked while its stream is open stops it, as it stops every other request.
+      if (!principal.anonymous && !(await this.stillValid(request))) return close();
+      send(': ping\n\n');
+    }, LiveController.heartbeatMs);
     request.on('close', () => {
       clearInterval(heartbeat);
       unsubscribe();
     });
+  }
+
+  private async stillValid(request: Request): Promise<boolean> {
+    const key = /^Bearer +(\S+) *$/i.exec(request.header('authorization') ?? '')?.[1];
+    return key !== undefined && (await this.keys.principalOf(key).catch(() => true)) !== undefined;
   }
 }

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
+import { DATE_PRECISIONS, PLACE_PRECISIONS } from '../../../src/incidents/domain/incident.types.js';
 import { INCIDENT_CATEGORIES } from '../../../src/incidents/domain/taxonomy.js';
 import { can, command, get, type Incident } from '../api.js';
 import { naturalEnd } from '../format.js';
@@ -8,15 +9,13 @@ import { href, navigate } from '../router.js';
 import { ErrorNotice, Localized, Spinner, setFlash, useLoad, useSession } from '../ui.js';
 import { Form, FormProblem, Input, LanguageList, numberOrText, Select, TextArea, useForm } from './form.js';
 
-const PRECISIONS = ['day', 'week', 'month', 'year'];
-const PLACE_PRECISIONS = ['point', 'locality', 'district', 'governorate', 'country', 'region'];
 
 /** The incident a command form works on, as it stands now (its version goes in If-Match). */
 function WithIncident(props: { id: string; children: (incident: Incident, reload: () => void) => ComponentChildren }) {
   const session = useSession();
   const i18n = useI18n();
   const { data, error, reload } = useLoad((signal) => get<Incident>(`/incidents/${props.id}`, signal), [props.id]);
-  if (!can(session, 'edit')) return <p class="page notice">{i18n.t('formForbidden')}</p>;
+  if (!can(session, 'edit')) return <p class="page notice" data-testid="form-forbidden">{i18n.t('formForbidden')}</p>;
   if (error) return <ErrorNotice error={error} onRetry={reload} />;
   if (!data) return <Spinner />;
   return <>{props.children(data, reload)}</>;
@@ -173,7 +172,7 @@ function CorrectFormBody({ incident, reload }: { incident: Incident; reload: () 
           <div class="grid-3">
             <Input path="changes.occurred.from" label={i18n.t('fieldOccurredFrom')} type="date" dir="ltr" />
             <Input path="changes.occurred.to" label={i18n.t('fieldOccurredTo')} type="date" dir="ltr" />
-            <Select path="changes.occurred.precision" label={i18n.t('fieldPrecision')} options={PRECISIONS.map((value) => ({ value, label: i18n.code('precision', value) }))} />
+            <Select path="changes.occurred.precision" label={i18n.t('fieldPrecision')} options={DATE_PRECISIONS.map((value) => ({ value, label: i18n.code('precision', value) }))} />
           </div>
           <Input path="changes.occurred.note" label={i18n.t('fieldDateNote')} />
         </fieldset>

@@ -141,6 +141,37 @@ export function Input(props: FieldProps & { type?: 'text' | 'date' | 'url' | 'se
   );
 }
 
+/** A yes/no field, kept in the form's values as 'true' or ''. */
+export function Checkbox(props: FieldProps) {
+  const { values, set, errors } = useContext(FormContext);
+  const id = fieldId(props.path);
+  const messages = errors[props.path];
+  return (
+    <div class={`field${messages ? ' has-error' : ''} ${props.class ?? ''}`} data-field={props.path}>
+      <label class="check" for={id}>
+        <input
+          id={id}
+          name={props.path}
+          type="checkbox"
+          checked={values[props.path] === 'true'}
+          aria-invalid={messages ? 'true' : undefined}
+          aria-describedby={messages ? `${id}-error` : undefined}
+          onChange={(event) => set(props.path, event.currentTarget.checked ? 'true' : '')}
+        />
+        <span>
+          {props.label}
+          {props.hint && <small class="muted block">{props.hint}</small>}
+        </span>
+      </label>
+      {messages && (
+        <p class="field-error" id={`${id}-error`} data-testid="field-error" data-path={props.path}>
+          <span dir="auto">{messages.join(' ')}</span>
+        </p>
+      )}
+    </div>
+  );
+}
+
 export function TextArea(props: FieldProps & { rows?: number }) {
   const { values, set, errors } = useContext(FormContext);
   const id = fieldId(props.path);

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, can, get, query, type Incident, type Source } from '../api.js';
+import { ApiError, can, forgetOnKeyChange, get, query, type Incident, type Source } from '../api.js';
 import { formatDay, formatInstant, formatOccurred, formatRange } from '../format.js';
 import { useI18n } from '../i18n.js';
 import { href, navigate, timelineHref } from '../router.js';
@@ -21,7 +21,14 @@ export function IncidentView({ id, params }: { id: string; params: URLSearchPara
   const asOf = params.get('asOf') ?? undefined;
   const version = params.get('version') ?? undefined;
   const past = !!(asOf || version);
-  const { data: incident, error, reload } = useLoad((signal) => get<Incident>(`/incidents/${id}${query({ asOf, version })}`, signal), [id, asOf, version]);
+  // What was read is kept with what it was read for: while the next incident (or another moment,
+  // or version) loads, the previous one is not shown under the new address and its banner.
+  const wanted = `${id}|${asOf ?? ''}|${version ?? ''}`;
+  const { data: loaded, error, reload } = useLoad(
+    async (signal) => ({ for: wanted, incident: await get<Incident>(`/incidents/${id}${query({ asOf, version })}`, signal) }),
+    [id, asOf, version],
+  );
+  const incident = loaded?.for === wanted ? loaded.incident : undefined;
   useEffect(() => window.scrollTo(0, 0), [id]);
 
   if (error) {
@@ -273,6 +280,11 @@ function SourceItem({ source }: { source: Source }) {
     <li class="source" data-testid="source">
       <div class="source-head">
         <UserText text={source.outlet} class="source-outlet" />
+        {source.confidential && (
+          <span class="status status-disputed" data-testid="confidential">
+            {i18n.t('confidential')}
+          </span>
+        )}
         <span class={`grading${graded ? '' : ' grading-none'}`} title={i18n.t('gradingTitle')} data-testid="grading">
           {graded ? `${source.reliability ?? '–'}${source.credibility ?? '–'}` : i18n.t('notGraded')}
         </span>
@@ -285,8 +297,13 @@ function SourceItem({ source }: { source: Source }) {
       <p class="small">
         {[
           source.reporter && (
-            <span key="r">
+            <span key="r" data-testid="source-reporter">
               {i18n.t('reporter')}: <bdi dir="auto">{source.reporter}</bdi>
+            </span>
+          ),
+          source.contact && (
+            <span key="c" data-testid="source-contact">
+              {i18n.t('contact')}: <bdi dir="auto">{source.contact}</bdi>
             </span>
           ),
           source.publishedOn && <span key="p">{i18n.t('publishedOn', { date: formatDay(i18n, source.publishedOn) })}</span>,
@@ -319,13 +336,18 @@ function SourceItem({ source }: { source: Source }) {
           {source.quoteTranslations?.map((translation) => <Localized key={translation.language} value={translation} as="p" class="muted" />)}
         </blockquote>
       )}
-      {!!source.withheld?.length && <p class="muted small">{i18n.t('withheld', { fields: source.withheld.join(', ') })}</p>}
+      {!!source.withheld?.length && (
+        <p class="muted small" data-testid="withheld">
+          {i18n.t('withheld', { fields: source.withheld.map((field) => i18n.code('subfield', field)).join(i18n.lang === 'ar' ? '، ' : ', ') })}
+        </p>
+      )}
     </li>
   );
 }
 
 /** Titles of other incidents (related ones), read once per page view. */
 const titles = new Map<string, Promise<Incident>>();
+forgetOnKeyChange(() => titles.clear());
 function relatedIncident(id: string): Promise<Incident> {
   let known = titles.get(id);
   if (!known) {

@@ -1,17 +1,14 @@
-import { useMemo, useState } from 'preact/hooks';
-import { ACTOR_ROLES } from '../../../src/incidents/domain/incident.types.js';
+import { useMemo, useRef, useState } from 'preact/hooks';
+import { ACTOR_ROLES, DATE_PRECISIONS, PLACE_PRECISIONS, SOURCE_ACCESS, SOURCE_CREDIBILITY, SOURCE_RELIABILITY } from '../../../src/incidents/domain/incident.types.js';
 import { INCIDENT_CATEGORIES } from '../../../src/incidents/domain/taxonomy.js';
 import { can, command, place } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { href, navigate } from '../router.js';
 import { RegionPicker } from '../timeline/filters.js';
 import { setFlash, useSession } from '../ui.js';
-import { Form, FormProblem, Input, LanguageList, numberOrText, Select, TextArea, useForm } from './form.js';
+import { Checkbox, Form, FormProblem, Input, LanguageList, numberOrText, Select, TextArea, useForm } from './form.js';
 
-const PRECISIONS = ['day', 'week', 'month', 'year'];
-const PLACE_PRECISIONS = ['point', 'locality', 'district', 'governorate', 'country', 'region'];
-const RELIABILITY = ['A', 'B', 'C', 'D', 'E', 'F'];
-const CREDIBILITY = ['1', '2', '3', '4', '5', '6'];
+const CREDIBILITY = SOURCE_CREDIBILITY.map(String);
 
 const INITIAL: Record<string, string> = {
   category: '',
@@ -36,6 +33,8 @@ const INITIAL: Record<string, string> = {
   'fatalities.high': '',
   'sources[0].outlet': '',
   'sources[0].reporter': '',
+  'sources[0].contact': '',
+  'sources[0].confidential': '',
   'sources[0].url': '',
   'sources[0].publishedOn': '',
   'sources[0].language': 'ar',
@@ -56,18 +55,28 @@ export function RecordForm() {
   const form = useForm({ ...INITIAL, ...actorFields(0) });
   const idempotencyKey = useMemo(() => crypto.randomUUID(), []);
   const [region, setRegion] = useState<string>();
+  const picked = useRef(0);
   const v = form.values;
 
-  if (!can(session, 'record')) return <p class="page notice">{i18n.t('formForbidden')}</p>;
+  if (!can(session, 'record')) return <p class="page notice" data-testid="form-forbidden">{i18n.t('formForbidden')}</p>;
 
   const pickRegion = async (pcode: string | undefined) => {
     setRegion(pcode);
+    const round = ++picked.current;
     const levels = { 'place.admin1': '', 'place.admin2': '', 'place.admin3': '' } as Record<string, string>;
     if (pcode) {
-      const unit = await place(pcode);
-      for (const level of [...unit.parents, unit]) if (level.level >= 1 && level.level <= 3) levels[`place.admin${level.level}`] = level.pcode;
-      levels['place.countryCode'] = unit.countryCode;
+      try {
+        const unit = await place(pcode);
+        for (const level of [...unit.parents, unit]) if (level.level >= 1 && level.level <= 3) levels[`place.admin${level.level}`] = level.pcode;
+        levels['place.countryCode'] = unit.countryCode;
+      } catch (failure) {
+        // The p-codes stay as they were (they can be typed); say why they were not filled.
+        if (round === picked.current) form.setProblem({ status: 0, detail: String((failure as Error)?.message ?? failure) });
+        return;
+      }
     }
+    // Only the latest pick fills the p-codes (an earlier, slower answer does not overwrite it).
+    if (round !== picked.current) return;
     form.setValues((previous) => ({ ...previous, ...levels }));
   };
 
@@ -113,6 +122,8 @@ export function RecordForm() {
           {
             outlet: v['sources[0].outlet'] ?? '',
             reporter: text('sources[0].reporter'),
+            contact: text('sources[0].contact'),
+            confidential: v['sources[0].confidential'] === 'true' ? true : undefined,
             url: text('sources[0].url'),
             publishedOn: text('sources[0].publishedOn'),
             language: text('sources[0].language'),
@@ -155,7 +166,7 @@ export function RecordForm() {
           <div class="grid-3">
             <Input path="occurred.from" label={i18n.t('fieldOccurredFrom')} type="date" dir="ltr" />
             <Input path="occurred.to" label={i18n.t('fieldOccurredTo')} type="date" dir="ltr" />
-            <Select path="occurred.precision" label={i18n.t('fieldPrecision')} options={PRECISIONS.map((value) => ({ value, label: i18n.code('precision', value) }))} />
+            <Select path="occurred.precision" label={i18n.t('fieldPrecision')} options={DATE_PRECISIONS.map((value) => ({ value, label: i18n.code('precision', value) }))} />
           </div>
           <Input path="occurred.note" label={i18n.t('fieldDateNote')} />
         </fieldset>
@@ -214,16 +225,18 @@ export function RecordForm() {
             <Input path="sources[0].outlet" label={i18n.t('fieldOutlet')} />
             <Input path="sources[0].reporter" label={i18n.t('fieldReporter')} />
           </div>
+          <Input path="sources[0].contact" label={i18n.t('fieldContact')} dir="auto" />
           <Input path="sources[0].url" label={i18n.t('fieldUrl')} dir="ltr" type="url" />
           <div class="grid-3">
             <Input path="sources[0].publishedOn" label={i18n.t('fieldPublishedOn')} type="date" dir="ltr" />
             <Input path="sources[0].language" label={i18n.t('fieldLanguage')} dir="ltr" list="languages" />
-            <Select path="sources[0].access" label={i18n.t('fieldAccess')} options={['first_hand', 'relayed'].map((value) => ({ value, label: i18n.code('access', value) }))} />
+            <Select path="sources[0].access" label={i18n.t('fieldAccess')} options={SOURCE_ACCESS.map((value) => ({ value, label: i18n.code('access', value) }))} />
           </div>
           <div class="grid-2">
-            <Select path="sources[0].reliability" label={i18n.t('fieldReliability')} empty={i18n.t('fieldNotGraded')} options={RELIABILITY.map((value) => ({ value, label: i18n.code('reliability', value) }))} />
+            <Select path="sources[0].reliability" label={i18n.t('fieldReliability')} empty={i18n.t('fieldNotGraded')} options={SOURCE_RELIABILITY.map((value) => ({ value, label: i18n.code('reliability', value) }))} />
             <Select path="sources[0].credibility" label={i18n.t('fieldCredibility')} empty={i18n.t('fieldNotGraded')} options={CREDIBILITY.map((value) => ({ value, label: i18n.code('credibility', value) }))} />
           </div>
+          <Checkbox path="sources[0].confidential" label={i18n.t('fieldConfidential')} hint={i18n.t('fieldConfidentialHint')} />
         </fieldset>
         <fieldset class="form-section">
           <legend>{i18n.t('sectionNotes')}</legend>

@@ -5,7 +5,6 @@ import {
   place,
   placeName,
   query,
-  sawPosition,
   type GeoFeature,
   type PlaceSummary,
   type PlaceView,
@@ -91,7 +90,8 @@ export function TimelineView({ params }: { params: URLSearchParams }) {
   const live = useLiveNews(
     session?.key ?? null,
     (news) => {
-      sawPosition(news.position);
+      // News of anyone's write: only the reload it triggers waits for its position. It is not
+      // this page's own write, so it does not raise what every later read waits for.
       pending.current.position = Math.max(pending.current.position, news.position);
       window.clearTimeout(pending.current.timer);
       pending.current.timer = window.setTimeout(() => void load(pending.current.position), 250);
@@ -102,13 +102,16 @@ export function TimelineView({ params }: { params: URLSearchParams }) {
 
   const loadMore = async () => {
     if (!data?.nextCursor) return;
+    // Tied to the load it continues: a newer load (filters changed, live news) wins.
+    const round = generation.current;
     setLoadingMore(true);
     try {
       const page = await get<TimelinePage>(`/timeline${query({ ...filters, limit: PAGE, cursor: data.nextCursor })}`);
+      if (round !== generation.current) return;
       loaded.current.count = data.entries.length + page.entries.length;
       setData({ ...data, entries: [...data.entries, ...page.entries], nextCursor: page.nextCursor });
     } catch (failure) {
-      setError(failure);
+      if (round === generation.current) setError(failure);
     } finally {
       setLoadingMore(false);
     }
