@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { ProblemError, problemType } from '../common/problem.js';
 import { ApiKeys } from './api-keys.js';
-import { REQUIRED_PERMISSION, setPrincipal } from './requires.decorator.js';
+import { bearerKey, REQUIRED_PERMISSION, setPrincipal } from './requires.decorator.js';
 import { may, PUBLIC_PRINCIPAL, type Permission, type Principal } from './roles.js';
 
 export interface AccessOptions {
@@ -43,14 +43,13 @@ export class AccessGuard implements CanActivate {
   }
 
   private async authenticate(request: Request, response: Response): Promise<Principal> {
-    const header = request.header('authorization');
-    if (header === undefined) {
+    const key = bearerKey(request);
+    if (key === undefined) {
       if (this.options.publicRead) return PUBLIC_PRINCIPAL;
       throw unauthorized(response, 'missing-api-key', 'Send an API key as "Authorization: Bearer <key>".');
     }
-    const match = /^Bearer +(\S+) *$/i.exec(header);
-    if (!match) throw unauthorized(response, 'invalid-api-key', 'The Authorization header must be "Bearer <key>".');
-    const principal = await this.keys.principalOf(match[1]);
+    if (key === null) throw unauthorized(response, 'invalid-api-key', 'The Authorization header must be "Bearer <key>".');
+    const principal = await this.keys.principalOf(key);
     if (!principal) throw unauthorized(response, 'invalid-api-key', 'The API key is unknown or revoked.');
     return principal;
   }

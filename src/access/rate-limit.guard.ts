@@ -3,8 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { ProblemError, problemType } from '../common/problem.js';
-import { REQUIRED_PERMISSION } from './requires.decorator.js';
-import type { Principal } from './roles.js';
+import { foundPrincipal, REQUIRED_PERMISSION } from './requires.decorator.js';
 
 export interface RateLimitOptions {
   /** RATE_LIMIT_PER_MINUTE: requests each key may make a minute; 0 for no limit. */
@@ -37,7 +36,7 @@ export class RateLimitGuard implements CanActivate {
     if (required === 'nothing') return true;
     const request = context.switchToHttp().getRequest<Request>();
     const response = context.switchToHttp().getResponse<Response>();
-    const principal = (request as Request & { principal?: Principal }).principal;
+    const principal = foundPrincipal(request);
     const byKey = principal !== undefined && !principal.anonymous;
     const tracker = byKey ? `key:${principal.name}` : `ip:${request.ip}`;
     try {

@@ -1,5 +1,6 @@
 import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 import type { Permission, Principal } from './roles.js';
 
 export const REQUIRED_PERMISSION = 'access:requires';
@@ -13,15 +14,29 @@ export const Requires = (permission: Permission | 'nothing') => SetMetadata(REQU
 /** Open to anyone, without a key: health checks. */
 export const Public = () => Requires('nothing');
 
+type WithPrincipal = IncomingMessage & { principal?: Principal };
+
+/** The principal the access guard found for a request, if it ran (not for /health, nor before it). */
+export function foundPrincipal(request: IncomingMessage): Principal | undefined {
+  return (request as WithPrincipal).principal;
+}
+
 /** The principal the access guard found for a request. */
 export function principalOf(request: Request): Principal {
-  const principal = (request as Request & { principal?: Principal }).principal;
+  const principal = foundPrincipal(request);
   if (!principal) throw new Error('No principal on the request: the access guard did not run');
   return principal;
 }
 
 export function setPrincipal(request: Request, principal: Principal): void {
-  (request as Request & { principal?: Principal }).principal = principal;
+  (request as WithPrincipal).principal = principal;
+}
+
+/** The key in `Authorization: Bearer <key>`; undefined when the header is absent, null when malformed. */
+export function bearerKey(request: Request): string | undefined | null {
+  const header = request.header('authorization');
+  if (header === undefined) return undefined;
+  return /^Bearer +(\S+) *$/i.exec(header)?.[1] ?? null;
 }
 
 export const CurrentPrincipal = createParamDecorator((_: unknown, context: ExecutionContext): Principal =>

@@ -1,15 +1,7 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { EventStore, LOG_START, checkpointOf, formatCheckpoint, type Checkpoint } from '../event-store/index.js';
+import type { IncidentNews } from './incident-news.js';
 import { INCIDENT_STREAM_PREFIX } from '../timelines/projections/incident-fold.js';
-
-/** One incident event as the live stream sends it: enough to know what to fetch again. */
-export interface IncidentNews {
-  incidentId: string;
-  type: string;
-  version: number;
-  position: number;
-  checkpoint: string;
-}
 
 /** An open stream: what it is told, and how the feed closes it when the service stops. */
 export interface NewsListener {

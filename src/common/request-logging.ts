@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Params } from 'nestjs-pino';
 import { pino, type DestinationStream, type LevelWithSilent } from 'pino';
 import { pinoHttp, type HttpLogger } from 'pino-http';
-import type { Principal } from '../access/roles.js';
+import { foundPrincipal } from '../access/requires.decorator.js';
 
 export interface LoggingOptions {
   /** LOG_LEVEL: `info` logs every request; `silent` nothing. */
@@ -41,7 +41,7 @@ export function requestLogging({ level = 'info', stream }: LoggingOptions = {}):
       err: (error: Error) => ({ type: error.name, message: error.message }),
     },
     customProps(request: IncomingMessage) {
-      const principal = (request as IncomingMessage & { principal?: Principal }).principal;
+      const principal = foundPrincipal(request);
       return principal ? { principal: principal.name, role: principal.role } : {};
     },
     customLogLevel(_: IncomingMessage, response: ServerResponse, error?: Error) {

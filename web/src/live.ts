@@ -1,12 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 
-export interface IncidentNews {
-  incidentId: string;
-  type: string;
-  version: number;
-  position: number;
-  checkpoint: string;
-}
+import type { IncidentNews } from '../../src/changes/incident-news.js';
 
 export type LiveState = 'connecting' | 'live' | 'retrying' | 'unavailable';
 

@@ -2,7 +2,7 @@ import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ApiKeys } from '../../access/api-keys.js';
-import { principalOf, Requires } from '../../access/requires.decorator.js';
+import { bearerKey, principalOf, Requires } from '../../access/requires.decorator.js';
 import { LiveFeed } from '../live-feed.js';
 
 const MAX_BUFFERED_BYTES = 1 << 20;
@@ -64,8 +64,9 @@ export class LiveController {
     });
   }
 
+  /** Whether the stream's key still stands; while the database cannot say, it does. */
   private async stillValid(request: Request): Promise<boolean> {
-    const key = /^Bearer +(\S+) *$/i.exec(request.header('authorization') ?? '')?.[1];
-    return key !== undefined && (await this.keys.principalOf(key).catch(() => true)) !== undefined;
+    const key = bearerKey(request);
+    return typeof key === 'string' && (await this.keys.principalOf(key).catch(() => true)) !== undefined;
   }
 }
