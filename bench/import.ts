@@ -6,7 +6,7 @@
  *
  *   npm run bench:import          BENCH_ROWS=50000 BENCH_ROUNDS=3
  */
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -23,54 +23,22 @@ import { rememberingActors } from '../src/imports/remembering-actors.js';
 import { Gazetteer } from '../src/places/gazetteer.js';
 import { PlaceResolver } from '../src/places/resolve/place-resolver.service.js';
 import { median, positiveInteger, withScratchDatabase } from './support/bench-database.js';
+import { isEntryPoint } from './support/entry-point.js';
+import { incidentBody } from './support/incident-bodies.js';
 
-const rows = positiveInteger('BENCH_ROWS', 50_000);
-const rounds = positiveInteger('BENCH_ROUNDS', 3);
+export const IMPORT_GOALS = { perSecond: 20_000, ofCopy: 0.4 };
 
-const CATEGORIES = ['armed_clash', 'assassination', 'air_or_drone_strike', 'shelling_artillery_missile', 'abduction', 'arrest', 'statement'];
-const DISTRICTS = [
-  ['SY09', 'SY0901', 'دير الزور', 35.33, 40.14],
-  ['SY09', 'SY0902', 'البوكمال', 34.45, 40.92],
-  ['SY09', 'SY0903', 'الميادين', 35.02, 40.45],
-  ['SY08', 'SY0800', 'الحسكة', 36.23, 40.73],
-  ['SY11', 'SY1101', 'الرقة', 35.95, 39.01],
-] as const;
-const ACTORS = ['قوات سوريا الديمقراطية', 'تنظيم الدولة الإسلامية', 'قوات الحكومة السورية', 'عشيرة العكيدات', 'مجهولون', 'الدفاع الوطني'];
-const OUTLETS = ['نورث برس', 'عنب بلدي', 'المرصد السوري لحقوق الإنسان', 'Deir ez-Zor 24', 'Syria Direct'];
-
-/** One incident as an analyst's tool would send it: about 1 KB, Arabic as written, every row distinct. */
-function body(i: number) {
-  const [admin1, admin2, name, latitude, longitude] = DISTRICTS[i % DISTRICTS.length]!;
-  const day = new Date(Date.UTC(2016, 0, 1) + (i % 1800) * 86_400_000).toISOString().slice(0, 10);
-  return {
-    category: CATEGORIES[i % CATEGORIES.length],
-    title: { text: `اشتباكات بين الطرفين في ريف ${name} (${i})`, language: 'ar' },
-    summary: { text: `أفادت مصادر محلية بوقوع اشتباكات عنيفة في ريف ${name}، وسقوط قتلى وجرحى من الطرفين.`, language: 'ar' },
-    translations: [{ language: 'en', title: `Clashes in the countryside of ${admin2} (${i})` }],
-    occurred: { from: day, precision: 'day' },
-    place: { name: `ريف ${name}`, countryCode: 'SY', admin1, admin2, latitude, longitude, precision: 'district' },
-    actors: [
-      { name: ACTORS[i % ACTORS.length], role: 'participant' },
-      { name: ACTORS[(i + 1) % ACTORS.length], role: 'participant' },
-    ],
-    fatalities: { low: i % 5, best: (i % 5) + 1, high: (i % 5) + 3 },
-    sources: [
-      {
-        outlet: OUTLETS[i % OUTLETS.length],
-        url: `https://example.org/reports/${i}`,
-        publishedOn: day,
-        language: 'ar',
-        access: 'relayed',
-        reliability: 'B',
-        credibility: 2,
-      },
-    ],
-    tags: ['bench'],
-    externalIds: { bench: String(i) },
-  };
+export interface ImportBenchResult {
+  rows: number;
+  rounds: number;
+  importPerSecond: number;
+  copyPerSecond: number;
+  /** Median over rounds of import/COPY, each pair measured in the same round. */
+  ratio: number;
+  goals: typeof IMPORT_GOALS;
 }
 
-async function importOnce(url: string, file: string): Promise<{ seconds: number; copySeconds: number; events: number }> {
+async function importOnce(url: string, file: string, rows: number): Promise<{ seconds: number; copySeconds: number; events: number }> {
   const target = { url, embedded: false };
   const dataSource = await openDataSource(target);
   await migrate(dataSource, target);
@@ -112,25 +80,30 @@ async function copyTheSameRows(pool: pg.Pool): Promise<number> {
   }
 }
 
-async function bench(): Promise<void> {
+export async function benchImport(options: { rows?: number; rounds?: number; log?: (line: string) => void } = {}): Promise<ImportBenchResult> {
+  const rows = options.rows ?? positiveInteger('BENCH_ROWS', 50_000);
+  const rounds = options.rounds ?? positiveInteger('BENCH_ROUNDS', 3);
+  const log = options.log ?? console.log;
   const dir = await mkdtemp(join(tmpdir(), 'bench-import-'));
   const file = join(dir, 'incidents.ndjson');
-  await writeFile(file, Array.from({ length: rows }, (_, i) => JSON.stringify(body(i))).join('\n') + '\n');
-  console.log(`import benchmark: ${fmt(rows)} incidents, ${rounds} rounds, each into a fresh database\n`);
+  await writeFile(file, Array.from({ length: rows }, (_, i) => JSON.stringify(incidentBody(i))).join('\n') + '\n');
+  log(`import benchmark: ${fmt(rows)} incidents, ${rounds} rounds, each into a fresh database\n`);
   const imports: number[] = [];
   const copies: number[] = [];
   for (let round = 0; round < rounds; round++) {
-    const { seconds, copySeconds } = await withScratchDatabase('bench_import', (url) => importOnce(url, file));
+    const { seconds, copySeconds } = await withScratchDatabase('bench_import', (url) => importOnce(url, file, rows));
     imports.push(rows / seconds);
     copies.push(rows / copySeconds);
-    console.log(`round ${round + 1}: import ${fmt(rows / seconds)} incidents/s, raw COPY ${fmt(rows / copySeconds)} rows/s`);
+    log(`round ${round + 1}: import ${fmt(rows / seconds)} incidents/s, raw COPY ${fmt(rows / copySeconds)} rows/s`);
   }
   const ratio = median(imports.map((rate, i) => rate / copies[i]!));
-  console.log(`\nimport ndjson (median of ${rounds})   ${fmt(median(imports))} incidents/s (goal: 20,000)`);
-  console.log(`raw COPY of the same rows (median)  ${fmt(median(copies))} rows/s`);
-  console.log(`import / COPY (median of ratios)    ${ratio.toFixed(2)} (goal: 0.4)`);
+  log(`\nimport ndjson (median of ${rounds})   ${fmt(median(imports))} incidents/s (goal: 20,000)`);
+  log(`raw COPY of the same rows (median)  ${fmt(median(copies))} rows/s`);
+  log(`import / COPY (median of ratios)    ${ratio.toFixed(2)} (goal: 0.4)`);
+  await rm(dir, { recursive: true, force: true });
+  return { rows, rounds, importPerSecond: median(imports), copyPerSecond: median(copies), ratio, goals: IMPORT_GOALS };
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
 
-await bench();
+if (isEntryPoint(import.meta.url)) await benchImport();

@@ -19,9 +19,9 @@ import { ALL_PROJECTIONS } from '../src/projections/all-projections.js';
 import { notifyAppends } from '../src/projections/append-notifier.js';
 import { ProjectionDaemon } from '../src/projections/projection-daemon.js';
 import type { Projections } from '../src/projections/projections.module.js';
-import { rebuildProjection } from '../src/projections/rebuild.js';
 import { TimelineQueries } from '../src/timelines/queries/timeline-queries.js';
 import { median, percentile, positiveInteger, withScratchDatabase } from './support/bench-database.js';
+import { rebuildAll } from './support/rebuilds.js';
 import { recordedIncident, seedActors, seedFollowUps, seedIncidents } from './support/timeline-seed.js';
 
 const events = positiveInteger('BENCH_EVENTS', 1_000_000);
@@ -36,7 +36,7 @@ async function bench(url: string): Promise<void> {
     await seedIncidents(pool, events, actorIds);
     seeded = (performance.now() - seeded) / 1000;
     console.log(`timelines benchmark: ${fmt(events)} incident.recorded events seeded in ${seeded.toFixed(0)} s\n`);
-    await rebuilds(pool);
+    await rebuildAll(pool);
     await queryLatency(dataSource, actorIds);
     await lag(url, pool);
   });
@@ -49,7 +49,7 @@ async function benchFollowUps(url: string): Promise<void> {
     await seedFollowUps(pool);
     const { rows } = await pool.query('SELECT count(*)::int AS events, count(DISTINCT stream_id)::int AS incidents FROM events');
     console.log(`\n${fmt(rows[0].events)} events: ${fmt(rows[0].incidents)} incidents recorded, then sourced, verified or revised\n`);
-    await rebuilds(pool);
+    await rebuildAll(pool);
   });
 }
 
@@ -62,26 +62,6 @@ async function withDatabase(url: string, work: (pool: pg.Pool, dataSource: DataS
   } finally {
     await dataSource.destroy();
   }
-}
-
-async function rebuilds(pool: pg.Pool): Promise<void> {
-  await pool.query('VACUUM ANALYZE events');
-  const { rows } = await pool.query('SELECT count(*)::int AS events FROM events');
-  const started = performance.now();
-  await pool.query('CREATE TABLE copied_events AS SELECT * FROM events');
-  const reference = rows[0].events / ((performance.now() - started) / 1000);
-  await pool.query('DROP TABLE copied_events');
-  console.log(`reference: INSERT … SELECT of the events' rows    ${fmt(reference)} rows/s`);
-  const store = new EventStore(pool);
-  for (const projection of ALL_PROJECTIONS) {
-    const result = await rebuildProjection(pool, store, projection);
-    const perSecond = result.events / result.seconds;
-    console.log(
-      `rebuild ${projection.name.padEnd(20)} ${fmt(result.events)} events in ${result.seconds.toFixed(1)} s: ` +
-        `${fmt(perSecond)} events/s (ratio ${(perSecond / reference).toFixed(2)}; goal 50,000 events/s)`,
-    );
-  }
-  await pool.query('VACUUM ANALYZE timeline_entries, timeline_actors, incident_summaries');
 }
 
 async function queryLatency(dataSource: DataSource, actorIds: string[]): Promise<void> {

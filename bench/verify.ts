@@ -18,13 +18,39 @@ import { readLogInSafeOrder } from '../src/audit/tamper-evidence/log-reader.js';
 import { hashUnhashedEvents } from '../src/event-store/hash-backfill.js';
 import { EventStore } from '../src/event-store/index.js';
 import { median, positiveInteger, withScratchDatabase } from './support/bench-database.js';
+import { isEntryPoint } from './support/entry-point.js';
 import { recordedIncident, seedActors, seedFollowUps, seedIncidents } from './support/timeline-seed.js';
 
-const events = positiveInteger('BENCH_EVENTS', 1_000_000);
-const rounds = positiveInteger('BENCH_ROUNDS', 3);
-const fresh = positiveInteger('BENCH_NEW', 1000);
+export const VERIFY_GOAL = 100_000;
 
-async function bench(url: string): Promise<void> {
+export interface VerifyBenchResult {
+  events: number;
+  rounds: number;
+  verifyPerSecond: number;
+  /** Reading the same rows verify reads, parsed the same way, doing nothing with them. */
+  readPerSecond: number;
+  backfillPerSecond: number;
+  sealWholePerSecond: number;
+  sealNewMs: number;
+  goal: number;
+}
+
+interface VerifyOptions {
+  events?: number;
+  rounds?: number;
+  fresh?: number;
+  log?: (line: string) => void;
+}
+
+export function benchVerify(options: VerifyOptions = {}): Promise<VerifyBenchResult> {
+  return withScratchDatabase('bench_verify', (url) => bench(url, options));
+}
+
+async function bench(url: string, options: VerifyOptions): Promise<VerifyBenchResult> {
+  const events = options.events ?? positiveInteger('BENCH_EVENTS', 1_000_000);
+  const rounds = options.rounds ?? positiveInteger('BENCH_ROUNDS', 3);
+  const fresh = options.fresh ?? positiveInteger('BENCH_NEW', 1000);
+  const log = options.log ?? console.log;
   const target = { url, embedded: false };
   const dataSource = await openDataSource(target);
   await migrate(dataSource, target);
@@ -33,10 +59,10 @@ async function bench(url: string): Promise<void> {
     await seedIncidents(pool, Math.round(events / 2.75), await seedActors(pool, 200));
     await seedFollowUps(pool);
     const total = await count(pool);
-    console.log(`verify benchmark: ${fmt(total)} events, ${fmt(await count(pool, 'DISTINCT stream_id'))} streams\n`);
+    log(`verify benchmark: ${fmt(total)} events, ${fmt(await count(pool, 'DISTINCT stream_id'))} streams\n`);
 
     const backfill = await timed(() => hashUnhashedEvents(pool));
-    console.log(`hash a log recorded before chaining (migrate, once)   ${fmt(total / backfill)} events/s`);
+    log(`hash a log recorded before chaining (migrate, once)   ${fmt(total / backfill)} events/s`);
     await pool.query('ALTER TABLE events ADD CONSTRAINT events_hashed CHECK (hash IS NOT NULL) NOT VALID');
     // The backfill rewrote every row out of order; a log the tracker recorded lies on disk in the
     // order it was written, which is the order verify reads it in.
@@ -45,7 +71,7 @@ async function bench(url: string): Promise<void> {
 
     const key = generateSealKey();
     const sealing = await timed(() => new Sealer(pool, key).seal());
-    console.log(`seal the whole log at once                            ${fmt(total / sealing)} events/s`);
+    log(`seal the whole log at once                            ${fmt(total / sealing)} events/s`);
 
     const store = new EventStore(pool);
     for (let i = 0; i < fresh; i++) {
@@ -53,10 +79,10 @@ async function bench(url: string): Promise<void> {
       await store.append(`incident-${event.data.id}`, 'no_stream', [event]);
     }
     const everyday = await timed(() => new Sealer(pool, key).seal());
-    console.log(`seal ${fmt(fresh)} new events on top                       ${(everyday * 1000).toFixed(0)} ms`);
+    log(`seal ${fmt(fresh)} new events on top                       ${(everyday * 1000).toFixed(0)} ms`);
 
     const all = total + fresh;
-    const reference = median(await repeat(() => timed(() => readLikeVerify(pool))));
+    const reference = median(await repeat(rounds, () => timed(() => readLikeVerify(pool))));
     const verifying: number[] = [];
     for (let round = 0; round < rounds; round++) {
       let ok = false;
@@ -65,9 +91,19 @@ async function bench(url: string): Promise<void> {
       if (!ok) throw new Error(`verify found the benchmark log tampered with: ${JSON.stringify(lastReport?.first)} ${lastReport?.findings.length}`);
     }
     const perSecond = all / median(verifying);
-    console.log(`\nreference: read the rows verify reads, do nothing     ${fmt(all / reference)} events/s`);
-    console.log(`audit verify (median of ${rounds})                         ${fmt(perSecond)} events/s: ${(median(verifying)).toFixed(1)} s, ` +
+    log(`\nreference: read the rows verify reads, do nothing     ${fmt(all / reference)} events/s`);
+    log(`audit verify (median of ${rounds})                         ${fmt(perSecond)} events/s: ${(median(verifying)).toFixed(1)} s, ` +
       `${(perSecond / (all / reference)).toFixed(2)} of the reference (goal: 100,000 events/s)`);
+    return {
+      events: all,
+      rounds,
+      verifyPerSecond: perSecond,
+      readPerSecond: all / reference,
+      backfillPerSecond: total / backfill,
+      sealWholePerSecond: total / sealing,
+      sealNewMs: everyday * 1000,
+      goal: VERIFY_GOAL,
+    };
   } finally {
     await dataSource.destroy();
   }
@@ -79,7 +115,7 @@ async function readLikeVerify(pool: pg.Pool): Promise<void> {
   for await (const rows of readLogInSafeOrder(pool, end!, { copy: true, pageSize: 5000 })) if (rows.length === 0) break;
 }
 
-async function repeat(run: () => Promise<number>): Promise<number[]> {
+async function repeat(rounds: number, run: () => Promise<number>): Promise<number[]> {
   const times: number[] = [];
   for (let round = 0; round < rounds; round++) times.push(await run());
   return times;
@@ -98,4 +134,4 @@ async function count(pool: pg.Pool, what = '*'): Promise<number> {
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en');
 
-await withScratchDatabase('bench_verify', bench);
+if (isEntryPoint(import.meta.url)) await benchVerify();

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger, LoggerModule } from 'nestjs-pino';
@@ -67,13 +68,18 @@ export async function createApp(dataSource: DataSource, options: AppOptions = {}
     response.setHeader('Vary', 'Authorization');
     next();
   });
-  // The page and its assets need no key: it asks for one, and the API checks it.
+  // The page and its assets need no key: it asks for one, and the API checks it. Only their own
+  // paths reach the file system: a static handler on every path would stat a file for each API read.
   if (existsSync(WEB_APP_DIR)) {
-    app.useStaticAssets(WEB_APP_DIR, {
-      index: 'index.html',
-      // Vite names assets by their content: they never change. The page itself always may.
-      setHeaders: (response, path) =>
-        response.setHeader('Cache-Control', path.includes(`${join('web', 'assets')}`) ? 'public, max-age=31536000, immutable' : 'no-cache'),
+    // Vite names assets by their content: they never change. The page itself always may.
+    app.useStaticAssets(join(WEB_APP_DIR, 'assets'), {
+      prefix: '/assets',
+      setHeaders: (response) => response.setHeader('Cache-Control', 'public, max-age=31536000, immutable'),
+    });
+    const page = join(WEB_APP_DIR, 'index.html');
+    app.use((request: Request, response: Response, next: NextFunction) => {
+      if ((request.method !== 'GET' && request.method !== 'HEAD') || (request.path !== '/' && request.path !== '/index.html')) return next();
+      response.sendFile(page, { headers: { 'Cache-Control': 'no-cache' } });
     });
   }
   app.useBodyParser('json', { limit: BODY_LIMIT, type: ['application/json', 'application/*+json'] });

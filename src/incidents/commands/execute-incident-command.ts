@@ -68,7 +68,10 @@ export class ExecuteIncidentCommandHandler implements ICommandHandler<ExecuteInc
         const earlier = await remembered();
         if (earlier) return earlier;
       }
-      const { state, version } = foldIncident(await this.store.readStream(streamId));
+      // A new incident's stream is empty (its id was just made): its first attempt needs no read,
+      // and the append's 'no_stream' still refuses, and so retries, if it was not.
+      const surelyNew = command.type === 'RecordIncident' && expectedVersion === undefined && attempt === 1;
+      const { state, version } = foldIncident(surelyNew ? [] : await this.store.readStream(streamId));
       if (expectedVersion !== undefined && expectedVersion !== version) {
         if (version === 0) throw new IncidentNotFoundProblem(incidentId);
         throw new StaleVersionProblem(expectedVersion, version);

@@ -76,7 +76,8 @@ function recorded(answer: GazetteerAnswer): PlaceResolutionRecord {
  * Returns the deepest one, or nothing when the gazetteer does not hold the country.
  */
 async function requireNested(gazetteer: Gazetteer, place: Place, path: string) {
-  if (!(await gazetteer.country(place.countryCode))) return undefined;
+  // The country is a unit too (its p-code is its code): one row, not the country's every unit.
+  if ((await gazetteer.unit(place.countryCode))?.level !== 0) return undefined;
   const errors: FieldError[] = [];
   let above = place.countryCode;
   let deepest;
