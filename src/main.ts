@@ -7,13 +7,14 @@ import { createApp } from './app.js';
 import { loadSealKey } from './audit/tamper-evidence/seal-key.js';
 import { loadConfig } from './config/config.js';
 import { migrate, openDataSource, poolOf } from './database/data-source.js';
-import { startDatabase } from './database/database.js';
+import { serverAt, startDatabase } from './database/database.js';
 
 async function main() {
   const config = loadConfig();
   const logger = new Logger('Main');
   const database = await startDatabase(config);
-  const dataSource = await openDataSource(database.target);
+  // Only the API reads from replicas: workers and the CLI write, or read the log.
+  const dataSource = await openDataSource({ ...database.target, replicaUrls: config.databaseReplicaUrls });
   const applied = await migrate(dataSource, database.target);
   if (applied.length) logger.log(`Applied migrations: ${applied.join(', ')}`);
 
@@ -34,6 +35,9 @@ async function main() {
   await app.listen(config.port);
   logger.log(`Listening on ${await app.getUrl()} (API docs at /docs)`);
   logger.log(`Database: ${database.description}`);
+  if (config.databaseReplicaUrls.length) {
+    logger.log(`Timelines, statistics, exports and actor search read from the replicas at ${config.databaseReplicaUrls.map(serverAt).join(', ')}`);
+  }
   logger.log(`Seals are signed with Ed25519 public key ${sealKey.publicKey.toString('base64url')}`);
 
   // Close HTTP first, then the pool, then embedded PostgreSQL, so its files are left clean.

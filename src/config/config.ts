@@ -5,6 +5,8 @@ export interface AppConfig {
   port: number;
   /** A PostgreSQL server; when absent the service runs on embedded PostgreSQL in `dataDir`. */
   databaseUrl?: string;
+  /** DATABASE_REPLICA_URLS: streaming replicas of that server, for the read models' reads. */
+  databaseReplicaUrls: string[];
   /** Where embedded PostgreSQL keeps its files, so a restart keeps everything. */
   dataDir: string;
   /** PROJECTIONS=off leaves the projections to `npm run worker` processes (on a server only). */
@@ -41,8 +43,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`PORT must be an integer between 0 and 65535, got "${env.PORT}"`);
   }
   const databaseUrl = env.DATABASE_URL?.trim() || undefined;
-  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+  if (databaseUrl && !isPostgresUrl(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL');
+  }
+  const databaseReplicaUrls = (env.DATABASE_REPLICA_URLS ?? '').split(',').map((url) => url.trim()).filter(Boolean);
+  if (databaseReplicaUrls.length && !databaseUrl) {
+    throw new ConfigError('DATABASE_REPLICA_URLS needs DATABASE_URL: replicas follow a PostgreSQL server, and embedded PostgreSQL has none');
+  }
+  if (!databaseReplicaUrls.every(isPostgresUrl)) {
+    throw new ConfigError('DATABASE_REPLICA_URLS must list postgres:// or postgresql:// URLs, separated by commas');
   }
   const projections = env.PROJECTIONS?.trim() || 'in-process';
   if (projections !== 'in-process' && projections !== 'off') {
@@ -68,6 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     port,
     databaseUrl,
+    databaseReplicaUrls,
     dataDir,
     projectionsInProcess: projections === 'in-process',
     sealing: sealingConfig(env, dataDir),
@@ -77,6 +87,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel,
   };
 }
+
+const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url) && URL.canParse(url);
 
 function sealingConfig(env: NodeJS.ProcessEnv, dataDir: string): SealingConfig {
   const interval = Number(env.SEAL_INTERVAL_SECONDS ?? 60);

@@ -8,6 +8,8 @@ export interface DatabaseTarget {
   url: string;
   /** Embedded PostgreSQL serves one session at a time: see embedded-postgres.ts. */
   embedded: boolean;
+  /** Streaming replicas of the server at `url`, for reads of the read models (see readPoolOf). */
+  replicaUrls?: readonly string[];
 }
 
 /**
@@ -19,9 +21,13 @@ export const CONNECTION_TIMEOUT_MS = 5000;
 
 export function dataSourceOptions(target: DatabaseTarget): DataSourceOptions {
   const onConnect = (client: PoolClient) => prepareConnection(client, target);
+  const replicaUrls = target.embedded ? [] : (target.replicaUrls ?? []);
   return {
     type: 'postgres',
-    url: target.url,
+    // TypeORM gives each server a pool of its own, every one with `extra` below.
+    ...(replicaUrls.length
+      ? { replication: { master: { url: target.url }, slaves: replicaUrls.map((url) => ({ url })) } }
+      : { url: target.url }),
     synchronize: false,
     migrations: loadSqlMigrations(),
     migrationsTransactionMode: 'each',
@@ -69,10 +75,27 @@ async function prepareConnection(client: PoolClient, target: DatabaseTarget): Pr
   if (target.embedded) await client.query('DEALLOCATE ALL').catch(() => {});
 }
 
-/** The `pg` pool under TypeORM: the event store talks to it directly for prepared statements. */
+/**
+ * The `pg` pool of the primary under TypeORM: the event store talks to it directly for prepared
+ * statements, and everything that writes, or reads the log, uses it.
+ */
 export function poolOf(dataSource: DataSource): Pool {
-  return (dataSource.driver as unknown as { master: Pool }).master;
+  return driverPools(dataSource).master;
 }
+
+let nextReplica = 0;
+
+/**
+ * A pool for reading the read models: a replica's, in turn, or the primary's when there are
+ * none. A replica is behind the primary by its replay lag, so a read that must see a write
+ * (minPosition) waits for it on the very pool it then reads from: take one pool per request.
+ */
+export function readPoolOf(dataSource: DataSource): Pool {
+  const { master, slaves } = driverPools(dataSource);
+  return slaves.length ? slaves[nextReplica++ % slaves.length]! : master;
+}
+
+const driverPools = (dataSource: DataSource) => dataSource.driver as unknown as { master: Pool; slaves: Pool[] };
 
 /**
  * Runs pending migrations, then loads the reference data that ships with the code. On a server,

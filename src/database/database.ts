@@ -14,10 +14,9 @@ export interface Database {
 /** The configured server, or embedded PostgreSQL keeping its files in DATA_DIR. */
 export async function startDatabase(config: Pick<AppConfig, 'databaseUrl' | 'dataDir'>): Promise<Database> {
   if (config.databaseUrl) {
-    const url = new URL(config.databaseUrl);
     return {
       target: { url: config.databaseUrl, embedded: false },
-      description: `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`,
+      description: `PostgreSQL at ${serverAt(config.databaseUrl)}`,
       stop: async () => {},
     };
   }
@@ -28,4 +27,10 @@ export async function startDatabase(config: Pick<AppConfig, 'databaseUrl' | 'dat
     description: `embedded PostgreSQL (PGlite) in ${config.dataDir}, served at ${new URL(embedded.url).host}`,
     stop: () => embedded.stop(),
   };
+}
+
+/** Where a postgres:// URL points (host:port/database), without its user or password. */
+export function serverAt(postgresUrl: string): string {
+  const url = new URL(postgresUrl);
+  return `${url.hostname}:${url.port || 5432}${url.pathname}`;
 }

@@ -9,7 +9,7 @@ import {
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { poolOf } from '../database/data-source.js';
-import { EventStore } from '../event-store/index.js';
+import { EventStore, type Queryable } from '../event-store/index.js';
 import { ALL_PROJECTIONS } from './all-projections.js';
 import { notifyAppends } from './append-notifier.js';
 import { ProjectionDaemon } from './projection-daemon.js';
@@ -60,11 +60,16 @@ export class Projections implements OnApplicationBootstrap, OnApplicationShutdow
     return projectionStatus(poolOf(this.dataSource), this.names);
   }
 
-  /** Waits until every projection has handled the event at `position`; false after `timeoutMs`. */
-  async waitFor(position: number, timeoutMs: number): Promise<boolean> {
+  /**
+   * Waits until every projection has handled the event at `position`, as `db` sees it; false
+   * after `timeoutMs`. Give the pool the read will then use: on a replica, the checkpoints it
+   * shows are the ones its replay has reached, and its read models are exactly as far (see
+   * TimelineQueries.readYourWrites).
+   */
+  async waitFor(position: number, timeoutMs: number, db: Queryable): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if (await projectionsPassed(poolOf(this.dataSource), this.names, position)) return true;
+      if (await projectionsPassed(db, this.names, position)) return true;
       if (Date.now() >= deadline) return false;
       this.daemon?.wake();
       await new Promise((resolve) => setTimeout(resolve, 20));

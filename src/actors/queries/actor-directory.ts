@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { poolOf } from '../../database/data-source.js';
+import { poolOf, readPoolOf } from '../../database/data-source.js';
 import type { Queryable } from '../../event-store/index.js';
 import { CLEAR_MARGIN, CONFIDENT_SCORE, MIN_SEARCH_SCORE, nameScoreSql, searchKeys } from '../../names/name-match.js';
 import { compact } from '../../common/plain-data.js';
@@ -51,32 +51,44 @@ export type NameResolution =
   | { status: 'unresolved'; candidates: { actorId: string; name: string; score: number }[] };
 
 
-/** The registry's read side: search across scripts and spellings, one actor, name resolution. */
+/**
+ * The registry's read side: search across scripts and spellings, one actor, name resolution.
+ *
+ * The registry is written with the actor's events, so on the primary it is never behind its log:
+ * commands check names and ids against it, and a client reads back the actor (and its ETag) it
+ * has just written. Those reads stay on the primary. Only the search (GET /actors, searched as
+ * the user types) goes to a replica, where an actor may show a moment after it was registered.
+ */
 @Injectable()
 export class ActorDirectory {
-  private readonly db: Queryable;
+  private readonly primary: Queryable;
 
-  constructor(dataSource: DataSource) {
-    this.db = poolOf(dataSource);
+  constructor(private readonly dataSource: DataSource) {
+    this.primary = poolOf(dataSource);
   }
 
   /**
    * Actors ranked by their best-matching name; a merged actor's names count for its survivor,
-   * which is what is returned. Without `q`, every standing actor by name.
+   * which is what is returned. Without `q`, every standing actor by name. Read from a replica
+   * when there are some.
    */
-  async search({ q, kind, limit = 20 }: ActorSearch): Promise<ActorMatch[]> {
+  search(search: ActorSearch): Promise<ActorMatch[]> {
+    return this.ranked(readPoolOf(this.dataSource), search);
+  }
+
+  private async ranked(db: Queryable, { q, kind, limit = 20 }: ActorSearch): Promise<ActorMatch[]> {
     const [folded, skeleton] = searchKeys(q ?? '');
     // A search with nothing to search by ("al", "!!!") finds nothing, rather than everything.
     if (q !== undefined && !folded) return [];
     if (!folded) {
-      const { rows } = await this.db.query(
+      const { rows } = await db.query(
         `SELECT id, kind, display_name FROM actors
          WHERE merged_into IS NULL AND ($1::text IS NULL OR kind = $1) ORDER BY display_name, id LIMIT $2`,
         [kind ?? null, limit],
       );
       return rows.map((row) => ({ id: row.id, kind: row.kind, displayName: row.display_name }));
     }
-    const { rows } = await this.db.query(
+    const { rows } = await db.query(
       `WITH scored AS (
          SELECT s.survivor_id AS id, n.value, n.language, n.kind, ${nameScoreSql('n', '$1', '$2')}::float8 AS score
          FROM actor_names n JOIN actor_survivors s ON s.actor_id = n.actor_id
@@ -107,7 +119,7 @@ export class ActorDirectory {
    * name stays as reported, with the candidates a person could choose from.
    */
   async resolveName(name: string): Promise<NameResolution> {
-    const [best, runnerUp, ...rest] = name.trim() ? await this.search({ q: name, limit: 5 }) : [];
+    const [best, runnerUp, ...rest] = name.trim() ? await this.ranked(this.primary, { q: name, limit: 5 }) : [];
     const score = (match?: ActorMatch) => match?.score ?? 0;
     if (best && score(best) >= CONFIDENT_SCORE && score(best) - score(runnerUp) >= CLEAR_MARGIN) {
       return { status: 'resolved', actorId: best.id, matchedName: best.matchedName!.value, score: score(best) };
@@ -124,14 +136,14 @@ export class ActorDirectory {
   /** The ids among these that are registered (merged ones included). */
   async registered(ids: readonly string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
-    const { rows } = await this.db.query<{ id: string }>('SELECT id::text FROM actors WHERE id = ANY($1::uuid[])', [ids]);
+    const { rows } = await this.primary.query<{ id: string }>('SELECT id::text FROM actors WHERE id = ANY($1::uuid[])', [ids]);
     return new Set(rows.map((row) => row.id));
   }
 
   /** What each of these ids resolves to after merges. */
   async survivors(ids: readonly string[]): Promise<Map<string, { id: string; displayName: string; kind: ActorKind }>> {
     if (ids.length === 0) return new Map();
-    const { rows } = await this.db.query(
+    const { rows } = await this.primary.query(
       `SELECT s.actor_id::text, a.id::text AS survivor_id, a.display_name, a.kind
        FROM actor_survivors s JOIN actors a ON a.id = s.survivor_id
        WHERE s.actor_id = ANY($1::uuid[])`,
@@ -141,7 +153,7 @@ export class ActorDirectory {
   }
 
   async get(id: string): Promise<ActorView | undefined> {
-    const { rows } = await this.db.query(
+    const { rows } = await this.primary.query(
       `SELECT a.*, s.survivor_id,
               (SELECT coalesce(json_agg(json_build_object('value', n.value, 'language', n.language, 'kind', n.kind)
                                         ORDER BY n.kind <> 'primary', n.language, n.value), '[]')
@@ -168,7 +180,7 @@ export class ActorDirectory {
   }
 
   private async parentChain(id: string): Promise<ParentLink[]> {
-    const { rows } = await this.db.query(
+    const { rows } = await this.primary.query(
       `WITH RECURSIVE up (child, id, relation, title, depth) AS (
          SELECT a.id, s.survivor_id, a.parent_relation, a.parent_title, 1
          FROM actors a JOIN actor_survivors s ON s.actor_id = a.parent_id WHERE a.id = $1

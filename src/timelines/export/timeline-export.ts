@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { poolOf } from '../../database/data-source.js';
-import { EventStore, type Queryable } from '../../event-store/index.js';
+import { readPoolOf } from '../../database/data-source.js';
+import { EventStore } from '../../event-store/index.js';
 import type { TimelineFilterDto } from '../http/timeline-query.dto.js';
 import { TimelineQueries } from '../queries/timeline-queries.js';
 import { ExportDetails } from './export-details.js';
@@ -26,15 +26,12 @@ export const EXPORT_PAGE_SIZE = 500;
 export class TimelineExport {
   /** Entries per page; tests make it small to cross page boundaries. */
   pageSize = EXPORT_PAGE_SIZE;
-  private readonly db: Queryable;
 
   constructor(
     private readonly timelines: TimelineQueries,
     private readonly store: EventStore,
-    dataSource: DataSource,
-  ) {
-    this.db = poolOf(dataSource);
-  }
+    private readonly dataSource: DataSource,
+  ) {}
 
   /** The CSV text in chunks: a UTF-8 BOM and the header, then a chunk per page. */
   async csv(query: TimelineFilterDto): Promise<AsyncGenerator<string>> {
@@ -76,12 +73,14 @@ export class TimelineExport {
   }
 
   private async *pages(query: TimelineFilterDto): AsyncGenerator<ExportRecord[]> {
-    const details = new ExportDetails(this.db, this.store);
-    // Read-your-writes is waited for once, before the first page.
+    // Every page from one server: read-your-writes is waited for once, before the first page, and
+    // another replica may be further behind than the one that passed it.
+    const db = readPoolOf(this.dataSource);
+    const details = new ExportDetails(db, this.store);
     let minPosition = query.minPosition;
     let cursor: string | undefined;
     do {
-      const page = await this.timelines.timeline({ ...query, minPosition, limit: this.pageSize, cursor });
+      const page = await this.timelines.timeline({ ...query, minPosition, limit: this.pageSize, cursor }, db);
       minPosition = undefined;
       yield await details.records(page.entries);
       cursor = page.nextCursor;

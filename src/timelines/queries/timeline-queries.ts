@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { ActorNotFoundProblem } from '../../actors/actor-problems.js';
 import { compact } from '../../common/plain-data.js';
 import { ProblemError, RequestValidationError, problemType } from '../../common/problem.js';
-import { poolOf } from '../../database/data-source.js';
+import { poolOf, readPoolOf } from '../../database/data-source.js';
 import { EventStore, type Queryable } from '../../event-store/index.js';
 import { isCalendarDate, type ActorIdentity, type Fatalities, type Place } from '../../incidents/domain/index.js';
 import { Gazetteer } from '../../places/gazetteer.js';
@@ -46,31 +46,37 @@ export interface StatsBucket {
 /** How long a read given `minPosition` waits for the projections before answering 503. */
 const READ_YOUR_WRITES_TIMEOUT_MS = 5000;
 
-/** The timeline read models, filtered; never the events table. */
+/**
+ * The timeline read models, filtered; never the events table. They are read from a replica when
+ * there are some (readPoolOf), each request from one.
+ */
 @Injectable()
 export class TimelineQueries {
-  private readonly db: Queryable;
-
   constructor(
     private readonly dataSource: DataSource,
     private readonly gazetteer: Gazetteer,
     private readonly projections: Projections,
     private readonly store: EventStore,
-  ) {
-    this.db = poolOf(dataSource);
-  }
+  ) {}
 
-  async timeline(query: TimelineFilterDto & { limit?: number; cursor?: string; asOf?: string }): Promise<TimelinePage> {
-    // The filter's lookups (region, merged actors) use the pool: done before a replay holds a connection.
-    const filter = await this.filter(query);
+  /** A page of the timeline, read from `db` (an export reads all its pages from one). */
+  async timeline(
+    query: TimelineFilterDto & { limit?: number; cursor?: string; asOf?: string },
+    db: Queryable = readPoolOf(this.dataSource),
+  ): Promise<TimelinePage> {
     if (query.asOf) {
-      const asOf = new Date(query.asOf);
-      return withReplayedTimeline(poolOf(this.dataSource), this.store, asOf, (client, tables) =>
+      // A replay reads the log and fills temporary tables, which a replica cannot hold.
+      const primary = poolOf(this.dataSource);
+      // The filter's lookups (region, merged actors) use the pool: done before a replay holds a connection.
+      const filter = await this.filter(query, primary);
+      return withReplayedTimeline(primary, this.store, new Date(query.asOf), (client, tables) =>
         this.timelinePage(client, query, filter, tables),
       );
     }
-    await this.readYourWrites(query.minPosition);
-    return this.timelinePage(this.db, query, filter);
+    // Waited for before the filter's lookups: an actor registered just before the write may reach
+    // the replica only with it.
+    await this.readYourWrites(db, query.minPosition);
+    return this.timelinePage(db, query, await this.filter(query, db));
   }
 
   /** A page of the timeline from the live tables, or a replay's. */
@@ -107,11 +113,12 @@ export class TimelineQueries {
   }
 
   async stats(query: TimelineFilterDto & { groupBy?: StatsGroup }): Promise<{ groupBy: StatsGroup; buckets: StatsBucket[] }> {
-    await this.readYourWrites(query.minPosition);
+    const db = readPoolOf(this.dataSource);
+    await this.readYourWrites(db, query.minPosition);
     const groupBy = query.groupBy ?? 'month';
-    const filter = await this.filter(query);
+    const filter = await this.filter(query, db);
     const params: unknown[] = [];
-    const { rows } = await this.db.query(statsQuery(groupBy, filter, params), params);
+    const { rows } = await db.query(statsQuery(groupBy, filter, params), params);
     return {
       groupBy,
       buckets: rows.map((row) =>
@@ -120,17 +127,26 @@ export class TimelineQueries {
     };
   }
 
-  /** Waits for the projections to pass a write the client made, or answers 503 to retry. */
-  private async readYourWrites(minPosition?: number): Promise<void> {
+  /**
+   * Waits until `db` shows the projections past a write the client made, or answers 503 to retry.
+   *
+   * On a replica this holds because it replays the primary's WAL in commit order, and each
+   * projection commits its rows in the transaction that moves its checkpoint: a replica whose
+   * checkpoints have passed the position shows those rows too, and everything committed before
+   * the write (the actors it names). The primary's checkpoints would say nothing of a replica
+   * that lags, so the wait must be on the pool the read then uses.
+   */
+  private async readYourWrites(db: Queryable, minPosition?: number): Promise<void> {
     if (minPosition === undefined) return;
     // A write answers the position of an event it committed. Any other number would be waited for
-    // in vain, holding the request 5 s, then answered 503 as if a retry could help.
+    // in vain, holding the request 5 s, then answered 503 as if a retry could help. The primary's
+    // log answers this: a lagging replica may not have the event yet.
     if (!(await this.store.checkpointAt(minPosition))) {
       throw new RequestValidationError([
         { path: 'minPosition', message: 'minPosition must be a position a write answered; the log has no event there' },
       ]);
     }
-    if (await this.projections.waitFor(minPosition, READ_YOUR_WRITES_TIMEOUT_MS)) return;
+    if (await this.projections.waitFor(minPosition, READ_YOUR_WRITES_TIMEOUT_MS, db)) return;
     throw new ProblemError({
       type: problemType('not-yet-visible'),
       title: 'The timeline has not caught up with that position yet',
@@ -140,11 +156,12 @@ export class TimelineQueries {
     });
   }
 
-  private async filter(query: TimelineFilterDto): Promise<TimelineFilter> {
+  /** The filter, its merged actors as `db` knows them, so they agree with the entries read there. */
+  private async filter(query: TimelineFilterDto, db: Queryable): Promise<TimelineFilter> {
     const region = query.region ? { pcode: query.region, level: (await this.gazetteer.unit(query.region))?.level } : undefined;
     return compact({
       region,
-      actorIds: query.actor ? await this.mergedInto(query.actor) : undefined,
+      actorIds: query.actor ? await this.mergedInto(query.actor, db) : undefined,
       role: query.role,
       category: query.category,
       from: query.from,
@@ -156,8 +173,8 @@ export class TimelineQueries {
   }
 
   /** The actor's survivor and every actor merged into it: references to any of them count. */
-  private async mergedInto(actorId: string): Promise<string[]> {
-    const { rows } = await this.db.query(
+  private async mergedInto(actorId: string, db: Queryable): Promise<string[]> {
+    const { rows } = await db.query(
       `SELECT s.actor_id::text FROM actor_survivors s
        WHERE s.survivor_id = (SELECT survivor_id FROM actor_survivors WHERE actor_id = $1)`,
       [actorId],

@@ -1,0 +1,32 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, loadConfig } from './config.js';
+
+const PRIMARY = 'postgres://tracker:secret@db-primary:5432/incidents';
+
+describe('DATABASE_REPLICA_URLS', () => {
+  it('lists the replicas, trimmed, with DATABASE_URL', () => {
+    const config = loadConfig({
+      DATABASE_URL: PRIMARY,
+      DATABASE_REPLICA_URLS: ' postgres://tracker:secret@db-replica-1/incidents, postgresql://db-replica-2:5433/incidents ,',
+    });
+    expect(config.databaseReplicaUrls).toEqual(['postgres://tracker:secret@db-replica-1/incidents', 'postgresql://db-replica-2:5433/incidents']);
+  });
+
+  it('is none when absent or empty', () => {
+    expect(loadConfig({ DATABASE_URL: PRIMARY }).databaseReplicaUrls).toEqual([]);
+    expect(loadConfig({ DATABASE_URL: PRIMARY, DATABASE_REPLICA_URLS: ' ' }).databaseReplicaUrls).toEqual([]);
+  });
+
+  it('is refused without DATABASE_URL: embedded PostgreSQL has no replicas', () => {
+    expect(() => loadConfig({ DATABASE_REPLICA_URLS: 'postgres://db-replica-1/incidents' })).toThrow(
+      new ConfigError('DATABASE_REPLICA_URLS needs DATABASE_URL: replicas follow a PostgreSQL server, and embedded PostgreSQL has none'),
+    );
+  });
+
+  // The refusal does not repeat the URL, which may hold a password.
+  it.each(['mysql://db-replica-1/incidents', 'db-replica-1:5432', 'postgres://[db-replica-1/incidents'])('refuses %s', (url) => {
+    expect(() => loadConfig({ DATABASE_URL: PRIMARY, DATABASE_REPLICA_URLS: `postgres://db-replica-1/incidents,${url}` })).toThrow(
+      new ConfigError('DATABASE_REPLICA_URLS must list postgres:// or postgresql:// URLs, separated by commas'),
+    );
+  });
+});
