@@ -173,6 +173,20 @@ APPEND_STATEMENTS.set('one/false/false', {
 });
 
 /**
+ * The hotter path still: one event starting a new stream. Its version is 1 and it has no previous
+ * hash, so there is no base to look up; the unique (stream_id, stream_version) key refuses it if
+ * the stream exists. Parameters: stream, type, schema version, canonical data and metadata.
+ */
+const START_STREAM = {
+  name: 'event-store.append.one.new',
+  text: `
+    INSERT INTO events (stream_id, stream_version, type, schema_version, data, metadata, previous_hash, hash)
+    VALUES ($1, 1, $2, $3, $4::text::jsonb, $5::text::jsonb, NULL,
+            ${hashDocumentSql({ data: '$4::text', metadata: '$5::text', previous: 'NULL::bytea', recordedAt: 'now()', schemaVersion: '$3::int', stream: '$1::text', type: '$2::text', version: '1' })})
+    RETURNING global_position, stream_version`,
+};
+
+/**
  * Many new streams in one statement, for bulk imports: each stream's events take versions 1..n,
  * chained as append chains them (the first has no previous hash). The unique (stream_id,
  * stream_version) key refuses the whole statement if any of the streams exists. Parameters: the
@@ -544,6 +558,9 @@ export class EventStore {
       events.map((event) => canonicalJson(event.data)),
       events.map((event) => canonicalJson(event.metadata ?? {})),
     ];
+    if (hotPath && version === 0) {
+      return (await this.db.query({ ...START_STREAM, values: [streamId, ...columns.map((column) => column[0])] })).rows;
+    }
     const rows = hotPath ? columns.map((column) => column[0]) : columns;
     const values = [streamId, version, ...rows, ...(idempotent ? [idempotencyKey, requestHash] : [])];
     return (await this.db.query({ ...statement, values })).rows;
