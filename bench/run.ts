@@ -121,7 +121,8 @@ if (runs('rebuild')) {
   console.log('\nprojection rebuilds');
   const rebuild = await benchRebuild({ log });
   results.rebuild = rebuild;
-  for (const projection of rebuild.projections) {
+  // The benchmark's log holds no confidential reads, so the access log's rebuild skips every event: no figure.
+  for (const projection of rebuild.projections.filter((p) => p.name !== 'access-log')) {
     rows.push({
       figure: `rebuild ${projection.name}, ${n(rebuild.events)} events`,
       measured: `${n(projection.perSecond)} events/s`,

@@ -159,6 +159,17 @@ export class Gazetteer {
     });
   }
 
+  /** Several units by p-code in one query; a p-code the gazetteer does not have is absent from the map. */
+  async units(pcodes: readonly string[]): Promise<Map<string, PlaceSummary & { lineage: string[] }>> {
+    const found = this.options.memoize
+      ? await Promise.all(pcodes.map((pcode) => this.unit(pcode)))
+      : (await this.db.query(`SELECT ${SUMMARY}, p.lineage FROM places p WHERE p.pcode = ANY($1::text[])`, [pcodes])).rows.map((row) => ({
+          ...summary(row),
+          lineage: row.lineage as string[],
+        }));
+    return new Map(found.filter((unit) => unit !== undefined).map((unit) => [unit.pcode, unit]));
+  }
+
   /** A country's box and every unit of it that has a centroid. */
   country(countryCode: string): Promise<{ bounds: Bounds; units: LocatedUnit[] } | undefined> {
     return this.remember(['country', countryCode], async () => {

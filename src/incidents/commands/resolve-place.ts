@@ -76,15 +76,17 @@ function recorded(answer: GazetteerAnswer): PlaceResolutionRecord {
  * Returns the deepest one, or nothing when the gazetteer does not hold the country.
  */
 async function requireNested(gazetteer: Gazetteer, place: Place, path: string) {
-  // The country is a unit too (its p-code is its code): one row, not the country's every unit.
-  if ((await gazetteer.unit(place.countryCode))?.level !== 0) return undefined;
+  // The country is a unit too (its p-code is its code): the country and the units given, in one query.
+  const given = LEVELS.map((level) => place[level]).filter((pcode) => pcode !== undefined);
+  const units = await gazetteer.units([place.countryCode, ...given]);
+  if (units.get(place.countryCode)?.level !== 0) return undefined;
   const errors: FieldError[] = [];
   let above = place.countryCode;
   let deepest;
   for (const [index, level] of LEVELS.entries()) {
     const pcode = place[level];
     if (!pcode) continue;
-    const unit = await gazetteer.unit(pcode);
+    const unit = units.get(pcode);
     if (!unit || unit.countryCode !== place.countryCode) {
       errors.push({ path: `${path}.${level}`, message: `${pcode} is not a unit of ${place.countryCode} in the gazetteer` });
     } else if (unit.level !== index + 1) {
