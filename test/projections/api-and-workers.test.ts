@@ -8,10 +8,10 @@ import { projectionsPassed } from '../../src/projections/projection-status.js';
 import { timelineIds } from '../reliability/support/http.js';
 import { stopAllProcesses } from '../support/child-processes.js';
 import { describeOnServer, openTestDatabase, type TestDatabase } from '../support/test-database.js';
-import { daemonsConnected, projectionLeaders, startApi, type ApiProcess } from './support/api-processes.js';
+import { startApi, type ApiProcess } from './support/api-processes.js';
 import { startBalancedLoad, type BalancedLoad } from './support/balanced-load.js';
 import { allRunning, checkpoints, foldIncidentStreams, PROJECTION_NAMES, readModelDiscrepancies, waitUntilCaughtUp } from './support/read-models.js';
-import { startWorker, type WorkerProcess } from './support/workers.js';
+import { daemonsConnected, projectionLeaders, startWorker, type WorkerProcess } from './support/workers.js';
 
 /**
  * More than one machine, on one: two API processes (PROJECTIONS=off) and two projection

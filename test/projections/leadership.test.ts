@@ -3,7 +3,7 @@ import { EventStore } from '../../src/event-store/index.js';
 import { describeOnServer, openTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { appendIncidents } from './support/incidents.js';
 import { allRunning, checkpoints, foldIncidentStreams, PROJECTION_NAMES, readModelDiscrepancies, waitUntilCaughtUp } from './support/read-models.js';
-import { lockHolders, startWorker, stopAllWorkers, workerOwningPort, type WorkerProcess } from './support/workers.js';
+import { daemonsConnected, projectionLeaders, startWorker, stopAllWorkers, type WorkerProcess } from './support/workers.js';
 
 /**
  * Two workers (`src/worker.ts`) on one database: each projection is worked by the one holding
@@ -26,22 +26,6 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The worker holding each projection's lock, once every projection has one. */
-async function leaders(timeoutMs = 10_000): Promise<Record<string, WorkerProcess>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const holders = await lockHolders(db.pool, PROJECTION_NAMES);
-    const byName: Record<string, WorkerProcess> = {};
-    for (const [name, holder] of Object.entries(holders)) {
-      const worker = holder && (await workerOwningPort(workers, holder.clientPort));
-      if (worker && holder.applicationName === 'projection-daemon') byName[name] = worker;
-    }
-    if (Object.keys(byName).length === PROJECTION_NAMES.length) return byName;
-    if (Date.now() > deadline) throw new Error(`not every projection has a leader among the workers: ${JSON.stringify(holders)}`);
-    await sleep(50);
-  }
-}
-
 async function append(incidents: number) {
   const { events } = await appendIncidents(store, next, incidents);
   next += incidents;
@@ -55,18 +39,11 @@ describeOnServer('two projection workers on one database', () => {
     workers = [startWorker('worker A', db.target.url), startWorker('worker B', db.target.url)];
     await Promise.all(workers.map((worker) => worker.said('Working projections on', 60_000)));
     // Both daemons are up, each listening on its own connection.
-    for (let tries = 0; ; tries++) {
-      const { rows } = await db.pool.query(
-        `SELECT count(*)::int AS daemons FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'projection-daemon'`,
-      );
-      if (rows[0].daemons === 2) break;
-      if (tries > 200) throw new Error(`expected two daemon connections, found ${rows[0].daemons}`);
-      await sleep(50);
-    }
+    await daemonsConnected(db.pool, 2);
   }, 60_000);
 
   it('gives each projection to exactly one worker, which keeps the read models', async () => {
-    const leading = await leaders();
+    const leading = await projectionLeaders(db.pool, workers);
     for (const name of PROJECTION_NAMES) expect(workers).toContain(leading[name]);
 
     await append(300);
@@ -75,7 +52,7 @@ describeOnServer('two projection workers on one database', () => {
   });
 
   it(`lets the other worker take over within ${TAKEOVER_MS / 1000} seconds of the leader being killed, losing and doubling nothing`, async () => {
-    const leader = (await leaders()).timeline!;
+    const leader = (await projectionLeaders(db.pool, workers)).timeline!;
     const survivor = workers.find((worker) => worker !== leader)!;
     const handledBefore = (await checkpoints(db.pool)).timeline!.eventsHandled;
 
@@ -91,7 +68,7 @@ describeOnServer('two projection workers on one database', () => {
     const caughtUpMs = await waitUntilCaughtUp(db.pool, { since: killedAt, timeoutMs: TAKEOVER_MS });
     console.log(`after the kill: appends done in ${appendedMs} ms, read models caught up ${caughtUpMs} ms after the kill`);
 
-    const leading = await leaders(1000);
+    const leading = await projectionLeaders(db.pool, workers, 1000);
     for (const name of PROJECTION_NAMES) expect(leading[name]).toBe(survivor);
     expect(await readModelDiscrepancies(db.pool, await foldIncidentStreams(db.pool))).toEqual([]);
     expect(await checkpoints(db.pool)).toEqual(allRunning(total));

@@ -1,6 +1,7 @@
 import { readdir, readFile, readlink } from 'node:fs/promises';
 import type { Queryable } from '../../../src/event-store/index.js';
 import { RUN_SOURCES, fromRoot, startNode, stopAllProcesses, type NodeProcess } from '../../support/child-processes.js';
+import { PROJECTION_NAMES } from './read-models.js';
 
 /**
  * Projection workers as child processes, to be killed with SIGKILL. Every process started here
@@ -76,4 +77,45 @@ export async function workerOwningPort(workers: readonly WorkerProcess[], port: 
     }
   }
   return undefined;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The worker holding each projection's lock, once every projection has one held by a worker's
+ * daemon (never by an API process, which runs no projection with PROJECTIONS=off).
+ */
+export async function projectionLeaders(
+  db: Queryable,
+  workers: readonly WorkerProcess[],
+  timeoutMs = 10_000,
+): Promise<Record<string, WorkerProcess>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const holders = await lockHolders(db, PROJECTION_NAMES);
+    const byName: Record<string, WorkerProcess> = {};
+    for (const [name, holder] of Object.entries(holders)) {
+      const worker = holder && (await workerOwningPort(workers, holder.clientPort));
+      if (worker && holder.applicationName === 'projection-daemon') byName[name] = worker;
+    }
+    if (Object.keys(byName).length === PROJECTION_NAMES.length) return byName;
+    if (Date.now() > deadline) throw new Error(`not every projection has a leader among the workers: ${JSON.stringify(holders)}`);
+    await sleep(50);
+  }
+}
+
+/**
+ * Waits until `count` projection daemons have their control connection, so that each worker is
+ * ready to take a projection over rather than still starting.
+ */
+export async function daemonsConnected(db: Queryable, count: number, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await db.query(
+      `SELECT count(*)::int AS daemons FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'projection-daemon'`,
+    );
+    if (rows[0].daemons === count) return;
+    if (Date.now() > deadline) throw new Error(`expected ${count} daemon connections, found ${rows[0].daemons}`);
+    await sleep(50);
+  }
 }
