@@ -154,7 +154,9 @@ describe('incidents naming actors', () => {
   it('links a name kept as reported to the registry later, as identified', async () => {
     const reported = uniqueName('Sheikh');
     const incident = await api.recordIncident([{ name: reported, role: 'victim' }]);
-    expect(incident.actors[0]).toMatchObject({ resolution: { status: 'unresolved', candidates: [] } });
+    // Kept as reported. Other tests' random names in this database may come up as faint candidates.
+    expect(incident.actors[0]).toMatchObject({ name: reported, resolution: { status: 'unresolved' } });
+    expect(incident.actors[0].actorId).toBeUndefined();
     const sheikh = await api.register(person(uniqueName('Sheikh')));
 
     await api
