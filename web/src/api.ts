@@ -1,4 +1,14 @@
 import { isRole, may, PERMISSIONS, type Permission, type Role } from '../../src/access/roles.js';
+import type {
+  ActorRef as DomainActorRef,
+  Fatalities,
+  LocalizedText,
+  Occurred,
+  Place,
+  Source as DomainSource,
+  Translation,
+} from '../../src/incidents/domain/incident.types.js';
+import type { IncidentStatus } from '../../src/incidents/domain/incident.state.js';
 
 /** An RFC 9457 problem, as every error of the API is written. */
 export interface Problem {
@@ -183,73 +193,27 @@ export interface CommandResult {
   position: number;
 }
 
-export interface LocalizedText {
-  text: string;
-  language: string;
-}
+/** An incident's parts are the domain's own types: the API answers them as the events hold them. */
+export type { Fatalities, LocalizedText, Occurred, Place } from '../../src/incidents/domain/incident.types.js';
 
-export interface Occurred {
-  from: string;
-  to?: string;
-  precision: 'day' | 'week' | 'month' | 'year';
-  note?: string;
-}
-
-export interface Place {
-  name: string;
-  countryCode: string;
-  admin1?: string;
-  admin2?: string;
-  admin3?: string;
-  latitude?: number;
-  longitude?: number;
-  precision: string;
-  resolution?: { method?: string; confidence?: number; matchedName?: string; reason?: string; notes?: string[] };
-}
-
-export interface ActorRef {
-  name?: string;
-  actorId?: string;
-  role: string;
-  affiliation?: string;
-  note?: string;
-  resolution?: { status?: string; matchedName?: string; score?: number };
+/** An actor as the API shows it: with the registry actor its id now stands for, after merges. */
+export interface ActorRef extends DomainActorRef {
   registryActor?: { id: string; displayName: string; kind: string };
 }
 
-export interface Source {
-  id: string;
-  outlet: string;
-  reporter?: string;
-  contact?: string;
-  url?: string;
-  publishedOn?: string;
-  language?: string;
-  access?: string;
-  medium?: string;
-  quote?: LocalizedText;
-  quoteTranslations?: LocalizedText[];
-  reliability?: string;
-  credibility?: number;
-  confidential?: boolean;
+/** A source as the API shows it: the confidential fields this key may not see are named in `withheld`. */
+export interface Source extends DomainSource {
   withheld?: string[];
-}
-
-export interface Fatalities {
-  low: number;
-  best: number;
-  high: number;
-  byParty?: { party: string; deaths: number }[];
 }
 
 export interface Incident {
   id: string;
   version: number;
-  status: 'unverified' | 'verified' | 'disputed' | 'retracted';
+  status: IncidentStatus;
   category: string;
   title: LocalizedText;
   summary?: LocalizedText;
-  translations?: { language: string; title?: string; summary?: string }[];
+  translations?: Translation[];
   occurred: Occurred;
   place: Place;
   actors: ActorRef[];

@@ -1,13 +1,12 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { DATE_PRECISIONS, PLACE_PRECISIONS } from '../../../src/incidents/domain/incident.types.js';
-import { INCIDENT_CATEGORIES } from '../../../src/incidents/domain/taxonomy.js';
 import { can, command, get, type Incident } from '../api.js';
 import { naturalEnd } from '../format.js';
 import { useI18n, type StringKey } from '../i18n.js';
 import { href, navigate } from '../router.js';
 import { ErrorNotice, Localized, Spinner, setFlash, useLoad, useSession } from '../ui.js';
 import { Form, FormProblem, Input, LanguageList, numberOrText, Select, TextArea, useForm } from './form.js';
+import { PlaceFields, TitleFields, WhenFields } from './incident-fields.js';
 
 
 /** The incident a command form works on, as it stands now (its version goes in If-Match). */
@@ -157,42 +156,9 @@ function CorrectFormBody({ incident, reload }: { incident: Incident; reload: () 
           </div>
         )}
         <LanguageList />
-        <fieldset class="form-section">
-          <legend>{i18n.t('fieldTitle')}</legend>
-          <div class="grid-2">
-            <Select path="changes.category" label={i18n.t('fieldCategory')} options={INCIDENT_CATEGORIES.map((value) => ({ value, label: i18n.code('category', value) }))} />
-            <Input path="changes.title.language" label={i18n.t('fieldLanguage')} dir="ltr" list="languages" class="narrow" />
-          </div>
-          <Input path="changes.title.text" label={i18n.t('fieldTitle')} />
-          <Input path="changes.translations" label={i18n.t('fieldTitleEn')} />
-          <TextArea path="changes.summary.text" label={i18n.t('fieldSummary')} />
-        </fieldset>
-        <fieldset class="form-section">
-          <legend>{i18n.t('sectionWhen')}</legend>
-          <div class="grid-3">
-            <Input path="changes.occurred.from" label={i18n.t('fieldOccurredFrom')} type="date" dir="ltr" />
-            <Input path="changes.occurred.to" label={i18n.t('fieldOccurredTo')} type="date" dir="ltr" />
-            <Select path="changes.occurred.precision" label={i18n.t('fieldPrecision')} options={DATE_PRECISIONS.map((value) => ({ value, label: i18n.code('precision', value) }))} />
-          </div>
-          <Input path="changes.occurred.note" label={i18n.t('fieldDateNote')} />
-        </fieldset>
-        <fieldset class="form-section">
-          <legend>{i18n.t('sectionWhere')}</legend>
-          <div class="grid-2">
-            <Input path="changes.place.name" label={i18n.t('fieldPlaceName')} />
-            <Select path="changes.place.precision" label={i18n.t('fieldPlacePrecision')} options={PLACE_PRECISIONS.map((value) => ({ value, label: i18n.code('placePrecision', value) }))} />
-          </div>
-          <div class="grid-4">
-            <Input path="changes.place.countryCode" label={i18n.t('fieldCountry')} dir="ltr" />
-            <Input path="changes.place.admin1" label={i18n.t('fieldAdmin1')} dir="ltr" />
-            <Input path="changes.place.admin2" label={i18n.t('fieldAdmin2')} dir="ltr" />
-            <Input path="changes.place.admin3" label={i18n.t('fieldAdmin3')} dir="ltr" />
-          </div>
-          <div class="grid-2">
-            <Input path="changes.place.latitude" label={i18n.t('fieldLatitude')} dir="ltr" inputMode="decimal" />
-            <Input path="changes.place.longitude" label={i18n.t('fieldLongitude')} dir="ltr" inputMode="decimal" />
-          </div>
-        </fieldset>
+        <TitleFields prefix="changes." />
+        <WhenFields prefix="changes." />
+        <PlaceFields prefix="changes." />
         <fieldset class="form-section">
           <legend>{i18n.t('sectionNotes')}</legend>
           <Input path="changes.tags" label={i18n.t('fieldTags')} />

@@ -1,12 +1,12 @@
 import { useMemo, useRef, useState } from 'preact/hooks';
-import { ACTOR_ROLES, DATE_PRECISIONS, PLACE_PRECISIONS, SOURCE_ACCESS, SOURCE_CREDIBILITY, SOURCE_RELIABILITY } from '../../../src/incidents/domain/incident.types.js';
-import { INCIDENT_CATEGORIES } from '../../../src/incidents/domain/taxonomy.js';
+import { ACTOR_ROLES, SOURCE_ACCESS, SOURCE_CREDIBILITY, SOURCE_RELIABILITY } from '../../../src/incidents/domain/incident.types.js';
 import { can, command, place } from '../api.js';
 import { useI18n } from '../i18n.js';
 import { href, navigate } from '../router.js';
 import { RegionPicker } from '../timeline/filters.js';
 import { setFlash, useSession } from '../ui.js';
 import { Checkbox, Form, FormProblem, Input, LanguageList, numberOrText, Select, TextArea, useForm } from './form.js';
+import { PlaceFields, TitleFields, WhenFields } from './incident-fields.js';
 
 const CREDIBILITY = SOURCE_CREDIBILITY.map(String);
 
@@ -151,43 +151,11 @@ export function RecordForm() {
       <Form state={form.state} onSubmit={submit} testId="record-form">
         <FormProblem problem={form.problem} unplaced={form.unplaced} />
         <LanguageList />
-        <fieldset class="form-section">
-          <legend>{i18n.t('fieldTitle')}</legend>
-          <div class="grid-2">
-            <Select path="category" label={i18n.t('fieldCategory')} empty={i18n.t('fieldChoose')} options={INCIDENT_CATEGORIES.map((value) => ({ value, label: i18n.code('category', value) }))} />
-            <Input path="title.language" label={i18n.t('fieldLanguage')} dir="ltr" list="languages" />
-          </div>
-          <Input path="title.text" label={i18n.t('fieldTitle')} />
-          <Input path="translations" label={i18n.t('fieldTitleEn')} />
-          <TextArea path="summary.text" label={i18n.t('fieldSummary')} />
-        </fieldset>
-        <fieldset class="form-section">
-          <legend>{i18n.t('sectionWhen')}</legend>
-          <div class="grid-3">
-            <Input path="occurred.from" label={i18n.t('fieldOccurredFrom')} type="date" dir="ltr" />
-            <Input path="occurred.to" label={i18n.t('fieldOccurredTo')} type="date" dir="ltr" />
-            <Select path="occurred.precision" label={i18n.t('fieldPrecision')} options={DATE_PRECISIONS.map((value) => ({ value, label: i18n.code('precision', value) }))} />
-          </div>
-          <Input path="occurred.note" label={i18n.t('fieldDateNote')} />
-        </fieldset>
-        <fieldset class="form-section">
-          <legend>{i18n.t('sectionWhere')}</legend>
-          <div class="grid-2">
-            <Input path="place.name" label={i18n.t('fieldPlaceName')} />
-            <Select path="place.precision" label={i18n.t('fieldPlacePrecision')} empty={i18n.t('fieldChoose')} options={PLACE_PRECISIONS.map((value) => ({ value, label: i18n.code('placePrecision', value) }))} />
-          </div>
+        <TitleFields prefix="" choose={i18n.t('fieldChoose')} />
+        <WhenFields prefix="" />
+        <PlaceFields prefix="" choose={i18n.t('fieldChoose')}>
           <RegionPicker value={region} onChange={(pcode) => void pickRegion(pcode)} idPrefix="record-region" />
-          <div class="grid-4">
-            <Input path="place.countryCode" label={i18n.t('fieldCountry')} dir="ltr" />
-            <Input path="place.admin1" label={i18n.t('fieldAdmin1')} dir="ltr" />
-            <Input path="place.admin2" label={i18n.t('fieldAdmin2')} dir="ltr" />
-            <Input path="place.admin3" label={i18n.t('fieldAdmin3')} dir="ltr" />
-          </div>
-          <div class="grid-2">
-            <Input path="place.latitude" label={i18n.t('fieldLatitude')} dir="ltr" inputMode="decimal" />
-            <Input path="place.longitude" label={i18n.t('fieldLongitude')} dir="ltr" inputMode="decimal" />
-          </div>
-        </fieldset>
+        </PlaceFields>
         <fieldset class="form-section">
           <legend>{i18n.t('fieldActors')}</legend>
           {Array.from({ length: actors }, (_, index) => (
