@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { isEmbeddedPool } from '../../database/data-source.js';
 import { EventStore, formatCheckpoint, type Checkpoint, type Queryable } from '../../event-store/index.js';
-import { eventHash } from '../../event-store/event-hash.js';
+import { givesHash } from '../../event-store/event-hash.js';
 import { contentOf, readLogInSafeOrder, readStream, type LogRow } from './log-reader.js';
 import type { Finding } from './findings.js';
 import { MerkleFrontier } from './merkle.js';
@@ -169,7 +169,7 @@ async function readAllSeals(db: Queryable): Promise<StoredSeal[]> {
 function intact(row: LogRow, head: Head | undefined): boolean {
   if (row.version !== (head ? head.version + 1 : 1) || !sameHash(row.previousHash, head?.hash ?? null) || row.hash === null) return false;
   const content = contentOf(row);
-  return content !== undefined && eventHash(content, row.previousHash).equals(row.hash);
+  return content !== undefined && givesHash(content, row.previousHash, row.hash);
 }
 
 /** Whether an event comes after a checkpoint in the log's safe order. */
