@@ -1,5 +1,5 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign, verify, type KeyObject } from 'node:crypto';
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** The Ed25519 key the sealer signs with, and its raw 32-byte public key (what a seal names). */
@@ -34,12 +34,28 @@ export function generateSealKey(): SealKey {
  */
 export function loadSealKey(source: SealKeySource): SealKey {
   if (source.pem) return sealKeyFromPem(source.pem);
-  if (!existsSync(source.file)) {
-    mkdirSync(dirname(source.file), { recursive: true });
-    const { privateKey } = generateKeyPairSync('ed25519');
-    writeFileSync(source.file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
-  }
+  if (!existsSync(source.file)) createKeyFile(source.file);
   return sealKeyFromPem(readFileSync(source.file, 'utf8'));
+}
+
+/**
+ * Writes a new key to a file of its own, then links it in under the key file's name, which
+ * fails if the name is taken: processes starting together on an empty data directory (an API
+ * and its workers) all end up with the one key that got there first, and none reads a key file
+ * half written.
+ */
+function createKeyFile(file: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const own = `${file}.${randomUUID()}.new`;
+  const { privateKey } = generateKeyPairSync('ed25519');
+  writeFileSync(own, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+  try {
+    linkSync(own, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    unlinkSync(own);
+  }
 }
 
 export function signStatement(key: SealKey, statement: string): Buffer {
