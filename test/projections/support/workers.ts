@@ -13,9 +13,12 @@ const REAL_WORKER = [...RUN_SOURCES, fromRoot('src/worker.ts')];
 
 export type WorkerProcess = NodeProcess;
 
-/** `src/worker.ts`, the real worker, on the database at `databaseUrl`. */
-export function startWorker(name: string, databaseUrl: string): WorkerProcess {
-  return startNode(name, REAL_WORKER, { DATABASE_URL: databaseUrl });
+/**
+ * `src/worker.ts`, the real worker, on the database at `databaseUrl`; it seals nothing unless
+ * `env` says how (SEAL_INTERVAL_SECONDS and a key).
+ */
+export function startWorker(name: string, databaseUrl: string, env: Record<string, string> = {}): WorkerProcess {
+  return startNode(name, REAL_WORKER, { DATABASE_URL: databaseUrl, SEAL_INTERVAL_SECONDS: '0', ...env });
 }
 
 /** A fixture script under test/projections/fixtures, with arguments. */
