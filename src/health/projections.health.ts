@@ -5,8 +5,11 @@ import { Projections } from '../projections/projections.module.js';
 import { unreachable } from './unreachable.js';
 
 /**
- * Each projection's checkpoint, lag in events and seconds, and state. Down while any projection is
- * stopped on an event it could not handle: the error and the event's position say which.
+ * Each projection's checkpoint, lag in events and seconds, state, and whether a process works
+ * it. Down while any projection is stopped on an event it could not handle (the error and the
+ * event's position say which), or has events waiting and no process working it: an API with
+ * PROJECTIONS=off whose workers are all gone, whose read models would otherwise fall behind
+ * with nothing to say so.
  */
 @Injectable()
 export class ProjectionsHealthIndicator {
@@ -26,6 +29,7 @@ export class ProjectionsHealthIndicator {
     const details = Object.fromEntries(
       statuses.map(({ name, updatedAt: _, ...status }) => [name, status]),
     );
-    return statuses.some((status) => status.state === 'stopped') ? indicator.down(details) : indicator.up(details);
+    const down = statuses.some((status) => status.state === 'stopped' || (!status.working && status.lagEvents > 0));
+    return down ? indicator.down(details) : indicator.up(details);
   }
 }

@@ -17,7 +17,9 @@ export interface DaemonOptions {
   batchSize?: number;
 }
 
-const lockKey = (projection: Projection) => `projection:${projection.name}`;
+/** A projection's advisory lock is `hashtext('projection:' || name)`: who holds it works the projection. */
+export const PROJECTION_LOCK_PREFIX = 'projection:';
+const lockKey = (projection: Projection) => `${PROJECTION_LOCK_PREFIX}${projection.name}`;
 
 /**
  * Keeps every projection following the log. Woken by appends (in this process directly, in other

@@ -1,5 +1,6 @@
 import type { Queryable } from '../event-store/index.js';
 import { formatCheckpoint } from '../event-store/index.js';
+import { PROJECTION_LOCK_PREFIX } from './projection-daemon.js';
 
 export interface ProjectionStatus {
   name: string;
@@ -12,20 +13,31 @@ export interface ProjectionStatus {
   lagSeconds: number;
   error?: string;
   errorPosition?: number;
+  /**
+   * Whether a process works it now: on a server, one holds its advisory lock (ProjectionDaemon);
+   * on embedded PostgreSQL, the service's one process always does.
+   */
+  working: boolean;
   updatedAt: Date;
 }
 
 /** Where each projection stands against the log: for /health, the CLI and read-your-writes. */
-export async function projectionStatus(db: Queryable, names: readonly string[]): Promise<ProjectionStatus[]> {
+export async function projectionStatus(db: Queryable, names: readonly string[], options: { embedded?: boolean } = {}): Promise<ProjectionStatus[]> {
+  // pg_locks shows a bigint advisory key as its high and low 32 bits, classid and objid.
   const { rows } = await db.query(
     `SELECT p.name, p.state, p.transaction_id::text, p.position, p.error, p.error_position, p.events_handled, p.updated_at,
+            EXISTS (SELECT 1 FROM pg_locks l
+                    WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+                      AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                      AND l.classid::bigint = (hashtext($2 || p.name)::bigint >> 32) & 4294967295
+                      AND l.objid::bigint = hashtext($2 || p.name)::bigint & 4294967295) AS working,
             (SELECT count(*) FROM events e
              WHERE (e.transaction_id, e.global_position) > (p.transaction_id, p.position)) AS lag_events,
             (SELECT extract(epoch FROM now() - e.recorded_at) FROM events e
              WHERE (e.transaction_id, e.global_position) > (p.transaction_id, p.position)
              ORDER BY e.transaction_id, e.global_position LIMIT 1) AS lag_seconds
      FROM projection_checkpoints p WHERE p.name = ANY($1::text[]) ORDER BY p.name`,
-    [names],
+    [names, PROJECTION_LOCK_PREFIX],
   );
   return rows.map((row) => ({
     name: row.name,
@@ -36,6 +48,7 @@ export async function projectionStatus(db: Queryable, names: readonly string[]):
     lagEvents: Number(row.lag_events),
     lagSeconds: Math.max(0, Math.round(Number(row.lag_seconds ?? 0) * 1000) / 1000),
     ...(row.error ? { error: row.error, errorPosition: Number(row.error_position) } : {}),
+    working: options.embedded === true || row.working,
     updatedAt: row.updated_at,
   }));
 }

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import type { DataSource } from 'typeorm';
 import { progressLine } from '../common/progress.js';
-import { poolOf } from '../database/data-source.js';
+import { isEmbeddedPool, poolOf } from '../database/data-source.js';
 import { EventStore } from '../event-store/index.js';
 import { ALL_PROJECTIONS, projectionNamed } from './all-projections.js';
 import { projectionStatus } from './projection-status.js';
@@ -19,11 +19,15 @@ export function projectionsCommand(withDatabase: WithDatabase): Command {
     .action(() =>
       withDatabase(async (dataSource) => {
         const names = ALL_PROJECTIONS.map((projection) => projection.name);
-        const statuses = await projectionStatus(poolOf(dataSource), names);
+        const pool = poolOf(dataSource);
+        // On embedded PostgreSQL only one process runs at a time: no lock says who works what.
+        const server = !isEmbeddedPool(pool);
+        const statuses = await projectionStatus(pool, names);
         console.table(
           statuses.map((status) => ({
             projection: status.name,
             state: status.state,
+            ...(server ? { 'worked by a process': status.working ? 'yes' : 'no' } : {}),
             checkpoint: status.checkpoint,
             handled: status.eventsHandled,
             'lag (events)': status.lagEvents,

@@ -35,7 +35,7 @@ export class Projections implements OnApplicationBootstrap, OnApplicationShutdow
   constructor(
     private readonly dataSource: DataSource,
     store: EventStore,
-    @Inject(PROJECTION_OPTIONS) options: ProjectionOptions,
+    @Inject(PROJECTION_OPTIONS) private readonly options: ProjectionOptions,
   ) {
     // Workers in other processes hear of this process's appends by NOTIFY (on a server only).
     if (options.serverUrl) this.stopNotifying = notifyAppends(store, poolOf(dataSource));
@@ -48,7 +48,13 @@ export class Projections implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.daemon?.start();
+    if (this.daemon) return this.daemon.start();
+    // Left to workers, the projections are listed even before one starts: /health then says
+    // what waits for them.
+    await poolOf(this.dataSource).query(
+      'INSERT INTO projection_checkpoints (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING',
+      [this.names],
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -57,7 +63,7 @@ export class Projections implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   status(): Promise<ProjectionStatus[]> {
-    return projectionStatus(poolOf(this.dataSource), this.names);
+    return projectionStatus(poolOf(this.dataSource), this.names, { embedded: !this.options.serverUrl });
   }
 
   /**

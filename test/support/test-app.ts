@@ -18,13 +18,19 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The whole HTTP application on a database of the test file's own. */
-export async function openTestApp(options: Omit<AppOptions, 'projections'> = {}): Promise<TestApp> {
+/**
+ * The whole HTTP application on a database of the test file's own, working the projections
+ * itself unless told `projections: { runInProcess: false }` (as an API beside workers).
+ */
+export async function openTestApp({
+  projections = { runInProcess: true },
+  ...options
+}: Omit<AppOptions, 'projections'> & { projections?: { runInProcess: boolean } } = {}): Promise<TestApp> {
   const db = await openTestDatabase();
   const serverUrl = db.target.embedded ? undefined : db.target.url;
   const app = await createApp(db.dataSource, {
     logging: { level: 'error' },
-    projections: { runInProcess: true, serverUrl, pollMs: 200 },
+    projections: { runInProcess: projections.runInProcess, serverUrl, pollMs: 200 },
     ...options,
   });
   await app.init();
