@@ -37,6 +37,8 @@ export interface AppOptions {
   logging?: LoggingOptions;
   /** Origins whose pages may call the API from a browser (CORS); none unless listed. */
   corsOrigins?: string[];
+  /** The proxies whose X-Forwarded-For gives the client's address (Express's `trust proxy`); none by default. */
+  trustProxy?: number | string[];
 }
 
 /** The HTTP application on an opened, migrated data source (see main.ts and the tests). */
@@ -50,6 +52,9 @@ export async function createApp(dataSource: DataSource, options: AppOptions = {}
 
   const app = await NestFactory.create<NestExpressApplication>(HttpModule, { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(Logger));
+  // Behind a load balancer every request comes from its address: requests without a key would
+  // all share one rate limit, unless the client's address is taken from the proxies it trusts.
+  if (options.trustProxy) app.set('trust proxy', options.trustProxy);
   app.use(logging.middleware);
   // Without upgrade-insecure-requests: a service reached over plain http inside a network would
   // otherwise have browsers fetch /docs' scripts over https, which it does not serve.

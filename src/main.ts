@@ -27,6 +27,7 @@ async function main() {
     access: { publicRead: config.publicRead, rateLimit: { perMinute: config.rateLimitPerMinute } },
     logging: { level: config.logLevel },
     corsOrigins: config.corsOrigins,
+    trustProxy: config.trustProxy,
   });
   const firstKeyFile = await ensureFirstAdminKey(new ApiKeys(poolOf(dataSource)), join(config.dataDir, 'first-admin.key'));
   if (firstKeyFile) {

@@ -30,3 +30,19 @@ describe('DATABASE_REPLICA_URLS', () => {
     );
   });
 });
+
+describe('TRUST_PROXY', () => {
+  it('is none by default', () => {
+    expect(loadConfig({}).trustProxy).toBe(0);
+    expect(loadConfig({ TRUST_PROXY: ' ' }).trustProxy).toBe(0);
+  });
+
+  it('takes a number of proxies, or their addresses, subnets and range names', () => {
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: ' loopback, 10.0.0.0/8,172.18.0.5, fd00::/8 ' }).trustProxy).toEqual(['loopback', '10.0.0.0/8', '172.18.0.5', 'fd00::/8']);
+  });
+
+  it.each(['true', 'nginx', '10.0.0.0/33', '10.0.0.0/8/1', '-1', '::1/129'])('refuses %s', (value) => {
+    expect(() => loadConfig({ TRUST_PROXY: `loopback,${value}` })).toThrow(ConfigError);
+  });
+});

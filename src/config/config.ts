@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 
 export interface AppConfig {
@@ -20,6 +21,12 @@ export interface AppConfig {
   corsOrigins: string[];
   /** LOG_LEVEL: fatal, error, warn, info (every request), debug, trace or silent. */
   logLevel: LogLevel;
+  /**
+   * TRUST_PROXY: the proxies in front of the API whose X-Forwarded-For to believe, as Express
+   * takes them (its `trust proxy` setting): a number of hops, or addresses, subnets and
+   * `loopback`, `linklocal`, `uniquelocal`; none by default.
+   */
+  trustProxy: number | string[];
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -72,6 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       throw new ConfigError(`CORS_ORIGINS must list origins such as https://maps.example.org (no path), got "${origin}"`);
     }
   }
+  const trustProxy = trustProxyConfig(env.TRUST_PROXY);
   const logLevel = (env.LOG_LEVEL?.trim() || 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
   return {
@@ -85,7 +93,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     rateLimitPerMinute,
     corsOrigins,
     logLevel,
+    trustProxy,
   };
+}
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** A number of hops, or a list of proxies: addresses, subnets (address/bits) and Express's names for ranges. */
+function trustProxyConfig(value = ''): number | string[] {
+  const trimmed = value.trim();
+  if (trimmed === '') return 0;
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const proxies = trimmed.split(',').map((proxy) => proxy.trim()).filter(Boolean);
+  for (const proxy of proxies) {
+    const [address, bits, ...rest] = proxy.split('/');
+    const version = isIP(address!);
+    const validBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (version === 6 ? 128 : 32));
+    if (!PROXY_NAMES.includes(proxy) && !(version && validBits && rest.length === 0)) {
+      throw new ConfigError(
+        `TRUST_PROXY must be a number of proxies, or list their addresses or subnets (10.0.0.0/8) or ${PROXY_NAMES.join(', ')}, got "${proxy}"`,
+      );
+    }
+  }
+  return proxies;
 }
 
 const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url) && URL.canParse(url);

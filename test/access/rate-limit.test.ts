@@ -57,3 +57,28 @@ describe(`a limit of ${PER_MINUTE} requests a minute`, () => {
     for (let n = 0; n < PER_MINUTE + 1; n++) await t.anonymous().get('/timeline').expect(401);
   });
 });
+
+describe('requests without a key behind a proxy (PUBLIC_READ)', () => {
+  const anonymousFrom = (app: TestApp, client: string) => app.anonymous().set('X-Forwarded-For', client);
+
+  it("count by the client address the trusted proxy gives (TRUST_PROXY), not the proxy's own", async () => {
+    const behindProxy = await openTestApp({ access: { publicRead: true, rateLimit: { perMinute: PER_MINUTE } }, trustProxy: ['loopback'] });
+    try {
+      for (let n = 0; n < PER_MINUTE; n++) await anonymousFrom(behindProxy, '203.0.113.7').get('/timeline').expect(200);
+      await anonymousFrom(behindProxy, '203.0.113.7').get('/timeline').expect(429);
+      await anonymousFrom(behindProxy, '198.51.100.23').get('/timeline').expect(200);
+    } finally {
+      await behindProxy.close();
+    }
+  });
+
+  it('count by the connection address when no proxy is trusted: a client cannot pick its own', async () => {
+    const direct = await openTestApp({ access: { publicRead: true, rateLimit: { perMinute: PER_MINUTE } } });
+    try {
+      for (let n = 0; n < PER_MINUTE; n++) await anonymousFrom(direct, `203.0.113.${n}`).get('/timeline').expect(200);
+      await anonymousFrom(direct, '198.51.100.23').get('/timeline').expect(429);
+    } finally {
+      await direct.close();
+    }
+  });
+});
