@@ -66,6 +66,10 @@ export async function createApp(dataSource: DataSource, options: AppOptions = {}
       exposedHeaders: ['ETag', 'Location', 'X-Request-Id', 'Retry-After'],
     });
   }
+  // Express would hash every body for a weak ETag (a 40 KB timeline page each time): no cache
+  // may keep these answers anyway (below), and the ETags that mean something, an incident's or
+  // an actor's version, are set by their controllers.
+  app.set('etag', false);
   // What the API answers depends on the key (withheld sources, above all): no cache may keep it
   // for another key, nor answer 304 from a copy fetched with one. The page's files set their own.
   app.use((_: unknown, response: { setHeader(name: string, value: string): void }, next: () => void) => {
