@@ -6,7 +6,7 @@ import { ApiKeys } from './access/api-keys.js';
 import { createApp } from './app.js';
 import { loadSealKey } from './audit/tamper-evidence/seal-key.js';
 import { loadConfig } from './config/config.js';
-import { migrate, openDataSource, poolOf } from './database/data-source.js';
+import { migrate, openDataSource, poolOf, reachableReplicas } from './database/data-source.js';
 import { serverAt, startDatabase } from './database/database.js';
 
 async function main() {
@@ -14,7 +14,9 @@ async function main() {
   const logger = new Logger('Main');
   const database = await startDatabase(config);
   // Only the API reads from replicas: workers and the CLI write, or read the log.
-  const dataSource = await openDataSource({ ...database.target, replicaUrls: config.databaseReplicaUrls });
+  const replicas = await reachableReplicas(config.databaseReplicaUrls);
+  for (const url of replicas.unreachable) logger.warn(`The replica at ${serverAt(url)} cannot be reached: reads leave it out until the next start`);
+  const dataSource = await openDataSource({ ...database.target, replicaUrls: replicas.reachable });
   const applied = await migrate(dataSource, database.target);
   if (applied.length) logger.log(`Applied migrations: ${applied.join(', ')}`);
 
@@ -36,8 +38,8 @@ async function main() {
   await app.listen(config.port);
   logger.log(`Listening on ${await app.getUrl()} (API docs at /docs)`);
   logger.log(`Database: ${database.description}`);
-  if (config.databaseReplicaUrls.length) {
-    logger.log(`Timelines, statistics, exports and actor search read from the replicas at ${config.databaseReplicaUrls.map(serverAt).join(', ')}`);
+  if (replicas.reachable.length) {
+    logger.log(`Timelines, statistics, exports and actor search read from the replicas at ${replicas.reachable.map(serverAt).join(', ')}`);
   }
   logger.log(`Seals are signed with Ed25519 public key ${sealKey.publicKey.toString('base64url')}`);
 

@@ -1,8 +1,10 @@
-import type { Pool, PoolClient } from 'pg';
+import pg, { type Pool, type PoolClient } from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { hashUnhashedEvents } from '../event-store/hash-backfill.js';
+import type { Queryable } from '../event-store/index.js';
 import { loadBundledPlaces } from '../places/load/load-places.js';
 import { loadSqlMigrations } from './sql-migrations.js';
+import { isDatabaseUnavailable } from './unavailable.js';
 
 export interface DatabaseTarget {
   url: string;
@@ -56,6 +58,29 @@ export function isEmbeddedPool(pool: Pool): boolean {
   return pool.options.max === 1;
 }
 
+/**
+ * The replicas that accept a connection now, and those that do not. TypeORM connects to every
+ * replica when it starts and fails if one is down: the API leaves those out (until its next
+ * start) rather than not start at all.
+ */
+export async function reachableReplicas(urls: readonly string[]): Promise<{ reachable: string[]; unreachable: string[] }> {
+  const reached = await Promise.all(
+    urls.map(async (url) => {
+      const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECTION_TIMEOUT_MS });
+      client.on('error', () => {});
+      try {
+        await client.connect();
+        return true;
+      } catch {
+        return false;
+      } finally {
+        await client.end().catch(() => {});
+      }
+    }),
+  );
+  return { reachable: urls.filter((_, index) => reached[index]), unreachable: urls.filter((_, index) => !reached[index]) };
+}
+
 /** A connected data source (migrations not yet run). */
 export async function openDataSource(target: DatabaseTarget): Promise<DataSource> {
   return new DataSource(dataSourceOptions(target)).initialize();
@@ -85,15 +110,43 @@ export function poolOf(dataSource: DataSource): Pool {
 
 let nextReplica = 0;
 
+/** How long a replica that could not answer a read is passed over. */
+const REPLICA_REST_MS = 5_000;
+/** Until when each replica that could not answer is passed over. */
+const restingUntil = new WeakMap<Pool, number>();
+
 /**
- * A pool for reading the read models: a replica's, in turn, or the primary's when there are
- * none. A replica is behind the primary by its replay lag, so a read that must see a write
- * (minPosition) waits for it on the very pool it then reads from: take one pool per request.
+ * Where to read the read models: a replica, in turn, or the primary when there are none. A
+ * replica is behind the primary by its replay lag, so a read that must see a write (minPosition)
+ * waits for it on the very server it then reads from: take one per request.
+ *
+ * A read the replica cannot answer, because it cannot be reached or because its replay cancelled
+ * the query (a recovery conflict), is answered by the primary, which is never behind it; that
+ * replica is then passed over for a few seconds.
  */
-export function readPoolOf(dataSource: DataSource): Pool {
+export function readPoolOf(dataSource: DataSource): Queryable {
   const { master, slaves } = driverPools(dataSource);
-  return slaves.length ? slaves[nextReplica++ % slaves.length]! : master;
+  const now = Date.now();
+  const ready = slaves.filter((slave) => (restingUntil.get(slave) ?? 0) <= now);
+  if (ready.length === 0) return master;
+  const replica = ready[nextReplica++ % ready.length]!;
+  const query = async (...args: unknown[]) => {
+    try {
+      return await (replica.query as (...args: unknown[]) => Promise<unknown>)(...args);
+    } catch (error) {
+      if (!isDatabaseUnavailable(error) && !isRecoveryConflict(error)) throw error;
+      restingUntil.set(replica, Date.now() + REPLICA_REST_MS);
+      return (master.query as (...args: unknown[]) => Promise<unknown>)(...args);
+    }
+  };
+  return { query } as Queryable;
 }
+
+/**
+ * A standby cancels a query that holds back its replay with SQLSTATE 40001 ("conflict with
+ * recovery"), or 40P01 when it would deadlock with it: nothing a retry elsewhere cannot answer.
+ */
+const isRecoveryConflict = (error: unknown) => ['40001', '40P01'].includes((error as { code?: string })?.code ?? '');
 
 const driverPools = (dataSource: DataSource) => dataSource.driver as unknown as { master: Pool; slaves: Pool[] };
 

@@ -6,7 +6,7 @@ import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { ApiKeys } from '../../src/access/api-keys.js';
 import { createApp } from '../../src/app.js';
-import { migrate, openDataSource, poolOf, type DatabaseTarget } from '../../src/database/data-source.js';
+import { migrate, openDataSource, poolOf, reachableReplicas, type DatabaseTarget } from '../../src/database/data-source.js';
 import { assassinationBody } from '../../src/incidents/http/dto/testing/worked-example-body.js';
 import { Projections } from '../../src/projections/projections.module.js';
 import { describeOnServer } from '../support/test-database.js';
@@ -187,4 +187,37 @@ describeWithReplica('reads from a streaming replica', () => {
       expect(rows[0].events).toBe(0);
     });
   }, 60_000);
+
+  it('answers from the primary while the replica cannot be reached, and reads from the replica again once it is back', async () => {
+    const { id, position } = await recordIncident();
+    await replicaCaughtUp();
+    // Stopping it ends its sessions: the API's pooled connections to it and the test's own.
+    standby!.on('error', () => {});
+    await replica!.stop('fast');
+    const answers = await Promise.all([
+      api.get('/timeline').query({ minPosition: position, limit: 500 }),
+      api.get('/timeline/stats').query({ minPosition: position }),
+      api.get('/timeline.csv').query({ minPosition: position }).buffer(true),
+      api.get('/actors').query({ q: 'Sheikh' }),
+    ]);
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200]);
+    expect(answers[0]!.body.entries.map((entry: { id: string }) => entry.id)).toContain(id);
+    expect(answers[2]!.text).toContain(id);
+    // Passed over for a few seconds, then tried again: plain reads too come from the primary now.
+    expect(await timelineIds()).toContain(id);
+    // An API starting now leaves it out (TypeORM would not start with it).
+    expect(await reachableReplicas([replica!.url])).toEqual({ reachable: [], unreachable: [replica!.url] });
+
+    await replica!.start();
+    expect(await reachableReplicas([replica!.url])).toEqual({ reachable: [replica!.url], unreachable: [] });
+    standby = new pg.Client({ connectionString: replica!.url });
+    await standby.connect();
+    await sleep(5_500);
+    // Back on the replica: with its replay paused, a plain read misses a fresh write again.
+    await whileReplayPaused(async () => {
+      const fresh = await recordIncident();
+      await app!.get(Projections).waitFor(fresh.position, 10_000, poolOf(dataSource!));
+      expect(await timelineIds()).not.toContain(fresh.id);
+    });
+  }, 90_000);
 });
