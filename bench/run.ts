@@ -1,6 +1,7 @@
 /**
  * The benchmark suite: every benchmark in turn on the local PostgreSQL server, one table of
- * figures, goals and ratios, and the whole record in bench/results/<date>.json.
+ * figures, goals and ratios, and the whole record in bench/results/<date>.json (<date>-2.json for
+ * a second run that day).
  *
  *   npm run bench                       builds, then runs them all (about 20 minutes)
  *   BENCH_ONLY=append,http npm run bench  a subset: append, http, import, rebuild, verify
@@ -10,6 +11,7 @@
  * ratio divides two figures measured in the same run, on the same server.
  */
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { promisify } from 'node:util';
@@ -152,14 +154,16 @@ const machine = await describeMachine();
 const table = formatTable(rows);
 console.log(`\n${machine.summary}\n\n${table}`);
 
+// One file a run: a second run on the same day is <date>-2.json, and so on.
 const date = started.toISOString().slice(0, 10);
-const file = new URL(`results/${date}.json`, import.meta.url);
 await mkdir(new URL('results/', import.meta.url), { recursive: true });
+let name = `${date}.json`;
+for (let run = 2; existsSync(new URL(`results/${name}`, import.meta.url)); run++) name = `${date}-${run}.json`;
 await writeFile(
-  file,
+  new URL(`results/${name}`, import.meta.url),
   JSON.stringify({ startedAt: started.toISOString(), finishedAt: new Date().toISOString(), machine, table: rows, results }, null, 2) + '\n',
 );
-console.log(`\nwritten to bench/results/${date}.json`);
+console.log(`\nwritten to bench/results/${name}`);
 
 async function describeMachine() {
   const client = new pg.Client({ connectionString: serverUrl });
