@@ -155,7 +155,7 @@ export class Gazetteer {
   unit(pcode: string): Promise<(PlaceSummary & { lineage: string[] }) | undefined> {
     return this.remember(['unit', pcode], async () => {
       const { rows } = await this.db.query(`SELECT ${SUMMARY}, p.lineage FROM places p WHERE p.pcode = $1`, [pcode]);
-      return rows[0] && { ...summary(rows[0]), lineage: rows[0].lineage };
+      return rows[0] && unitOf(rows[0]);
     });
   }
 
@@ -163,10 +163,7 @@ export class Gazetteer {
   async units(pcodes: readonly string[]): Promise<Map<string, PlaceSummary & { lineage: string[] }>> {
     const found = this.options.memoize
       ? await Promise.all(pcodes.map((pcode) => this.unit(pcode)))
-      : (await this.db.query(`SELECT ${SUMMARY}, p.lineage FROM places p WHERE p.pcode = ANY($1::text[])`, [pcodes])).rows.map((row) => ({
-          ...summary(row),
-          lineage: row.lineage as string[],
-        }));
+      : (await this.db.query(`SELECT ${SUMMARY}, p.lineage FROM places p WHERE p.pcode = ANY($1::text[])`, [pcodes])).rows.map(unitOf);
     return new Map(found.filter((unit) => unit !== undefined).map((unit) => [unit.pcode, unit]));
   }
 
@@ -216,6 +213,11 @@ function summary(row: Record<string, any>): PlaceSummary {
     nameEn: row.name_en,
     nameAr: row.name_ar ?? undefined,
   });
+}
+
+/** A unit as `unit` and `units` give it: its summary and the p-codes above it. */
+function unitOf(row: Record<string, any>): PlaceSummary & { lineage: string[] } {
+  return { ...summary(row), lineage: row.lineage };
 }
 
 function matchedName(row: Record<string, any>): PlaceName {

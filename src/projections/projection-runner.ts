@@ -1,7 +1,12 @@
 import type { Pool, PoolClient } from 'pg';
 import { inTransaction } from '../database/transaction.js';
-import { EventStore, type Checkpoint, type RecordedEvent } from '../event-store/index.js';
+import { EventStore, type Checkpoint, type Queryable, type RecordedEvent } from '../event-store/index.js';
 import { liveTables, type Projection, type TableNames } from './projection.js';
+
+/** Gives each named checkpoint a row (at the start of the log) unless it has one. */
+export async function registerCheckpoints(db: Queryable, names: readonly string[]): Promise<void> {
+  await db.query('INSERT INTO projection_checkpoints (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING', [names]);
+}
 
 export interface StepResult {
   handled: number;
@@ -36,10 +41,8 @@ export class ProjectionRunner {
     return this.options.checkpointName ?? this.projection.name;
   }
 
-  async register(): Promise<void> {
-    await this.pool.query('INSERT INTO projection_checkpoints (name) VALUES ($1) ON CONFLICT (name) DO NOTHING', [
-      this.checkpointName,
-    ]);
+  register(): Promise<void> {
+    return registerCheckpoints(this.pool, [this.checkpointName]);
   }
 
   step(): Promise<StepResult> {

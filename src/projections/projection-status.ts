@@ -21,23 +21,29 @@ export interface ProjectionStatus {
   updatedAt: Date;
 }
 
+/**
+ * SQL: whether the pg_locks row `lock` is the lock held on the projection named by the SQL
+ * expression `name` (ProjectionDaemon takes `pg_try_advisory_lock(hashtext('projection:' || name))`,
+ * and pg_locks shows a bigint advisory key as its high and low 32 bits, classid and objid).
+ */
+export const projectionLockSql = (lock: string, name: string) => `
+  ${lock}.locktype = 'advisory' AND ${lock}.granted AND ${lock}.objsubid = 1
+  AND ${lock}.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+  AND ${lock}.classid::bigint = (hashtext('${PROJECTION_LOCK_PREFIX}' || ${name})::bigint >> 32) & 4294967295
+  AND ${lock}.objid::bigint = hashtext('${PROJECTION_LOCK_PREFIX}' || ${name})::bigint & 4294967295`;
+
 /** Where each projection stands against the log: for /health, the CLI and read-your-writes. */
 export async function projectionStatus(db: Queryable, names: readonly string[], options: { embedded?: boolean } = {}): Promise<ProjectionStatus[]> {
-  // pg_locks shows a bigint advisory key as its high and low 32 bits, classid and objid.
   const { rows } = await db.query(
     `SELECT p.name, p.state, p.transaction_id::text, p.position, p.error, p.error_position, p.events_handled, p.updated_at,
-            EXISTS (SELECT 1 FROM pg_locks l
-                    WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
-                      AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-                      AND l.classid::bigint = (hashtext($2 || p.name)::bigint >> 32) & 4294967295
-                      AND l.objid::bigint = hashtext($2 || p.name)::bigint & 4294967295) AS working,
+            EXISTS (SELECT 1 FROM pg_locks l WHERE ${projectionLockSql('l', 'p.name')}) AS working,
             (SELECT count(*) FROM events e
              WHERE (e.transaction_id, e.global_position) > (p.transaction_id, p.position)) AS lag_events,
             (SELECT extract(epoch FROM now() - e.recorded_at) FROM events e
              WHERE (e.transaction_id, e.global_position) > (p.transaction_id, p.position)
              ORDER BY e.transaction_id, e.global_position LIMIT 1) AS lag_seconds
      FROM projection_checkpoints p WHERE p.name = ANY($1::text[]) ORDER BY p.name`,
-    [names, PROJECTION_LOCK_PREFIX],
+    [names],
   );
   return rows.map((row) => ({
     name: row.name,

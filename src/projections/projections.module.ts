@@ -13,6 +13,7 @@ import { EventStore, type Queryable } from '../event-store/index.js';
 import { ALL_PROJECTIONS } from './all-projections.js';
 import { notifyAppends } from './append-notifier.js';
 import { ProjectionDaemon } from './projection-daemon.js';
+import { registerCheckpoints } from './projection-runner.js';
 import { projectionsPassed, projectionStatus, type ProjectionStatus } from './projection-status.js';
 
 export interface ProjectionOptions {
@@ -51,10 +52,7 @@ export class Projections implements OnApplicationBootstrap, OnApplicationShutdow
     if (this.daemon) return this.daemon.start();
     // Left to workers, the projections are listed even before one starts: /health then says
     // what waits for them.
-    await poolOf(this.dataSource).query(
-      'INSERT INTO projection_checkpoints (name) SELECT unnest($1::text[]) ON CONFLICT (name) DO NOTHING',
-      [this.names],
-    );
+    await registerCheckpoints(poolOf(this.dataSource), this.names);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,4 +1,4 @@
-import { eventHash, type HashedContent } from '../../event-store/event-hash.js';
+import { givesHash, type HashedContent } from '../../event-store/event-hash.js';
 import type { Finding } from './findings.js';
 import { contentOf, type LogRow } from './log-reader.js';
 
@@ -13,7 +13,7 @@ interface ChainedEvent {
 export function checkStream(rows: readonly LogRow[]): Finding | undefined {
   const events: ChainedEvent[] = rows.map((row) => {
     const content = contentOf(row);
-    return { row, content, intact: content !== undefined && row.hash !== null && eventHash(content, row.previousHash).equals(row.hash) };
+    return { row, content, intact: content !== undefined && row.hash !== null && givesHash(content, row.previousHash, row.hash) };
   });
   const hashes = new Set(rows.flatMap((row) => (row.hash ? [row.hash.toString('hex')] : [])));
   const streamId = rows[0].streamId;
@@ -68,7 +68,7 @@ function recordedVersion(event: ChainedEvent, streamLength: number): number | un
   if (event.row.hash === null || event.content === undefined) return undefined;
   for (let version = 1; version <= streamLength + 1; version++) {
     if (version === event.row.version) continue;
-    if (eventHash({ ...event.content, streamVersion: version }, event.row.previousHash).equals(event.row.hash)) return version;
+    if (givesHash({ ...event.content, streamVersion: version }, event.row.previousHash, event.row.hash)) return version;
   }
   return undefined;
 }

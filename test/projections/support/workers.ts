@@ -1,5 +1,6 @@
 import { readdir, readFile, readlink } from 'node:fs/promises';
 import type { Queryable } from '../../../src/event-store/index.js';
+import { projectionLockSql } from '../../../src/projections/projection-status.js';
 import { RUN_SOURCES, fromRoot, startNode, stopAllProcesses, type NodeProcess } from '../../support/child-processes.js';
 import { PROJECTION_NAMES } from './read-models.js';
 
@@ -40,11 +41,7 @@ export async function lockHolders(
   const { rows } = await db.query(
     `SELECT p.name, a.pid AS backend, a.client_port, a.application_name
      FROM unnest($1::text[]) AS p(name)
-     LEFT JOIN pg_locks l
-       ON l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
-      AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
-      AND l.classid::bigint = ((hashtext('projection:' || p.name)::bigint >> 32) & 4294967295)
-      AND l.objid::bigint = (hashtext('projection:' || p.name)::bigint & 4294967295)
+     LEFT JOIN pg_locks l ON ${projectionLockSql('l', 'p.name')}
      LEFT JOIN pg_stat_activity a ON a.pid = l.pid`,
     [names],
   );
