@@ -161,6 +161,11 @@ describe('junk bodies to every write', () => {
   });
 
   it('refuses a body in a media type it does not read, rather than act as if it had none', async () => {
+    // Once found by the property below: one byte in UTF-16 decodes to nothing, and nothing read as {}.
+    for (const operation of writes()) {
+      await sendJunk(operation, 'real', 'application/json; charset=utf-16', 'x', 415);
+      counted();
+    }
     await check(
       fc.record({
         operation: fc.constantFrom(...writes()),
