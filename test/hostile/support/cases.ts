@@ -23,14 +23,24 @@ export const TEST_TIMEOUT_MS = 120_000 * Math.max(1, SCALE);
 /** Cases this test file ran to the end (a case fc.pre skips, or a failing one, does not count). */
 let casesRun = 0;
 
-/** fc.assert with the runs scaled, the cases counted, and the seed replayable. */
-export async function check<T>(arbitrary: fc.Arbitrary<T>, predicate: (value: T) => Promise<void>, everydayRuns: number): Promise<void> {
+/** fc.assert with the runs scaled, the cases counted, and the seed replayable; `examples` run first, every time. */
+export async function check<T>(
+  arbitrary: fc.Arbitrary<T>,
+  predicate: (value: T) => Promise<void>,
+  everydayRuns: number,
+  examples: readonly T[] = [],
+): Promise<void> {
   await fc.assert(
     fc.asyncProperty(arbitrary, async (value) => {
       await predicate(value);
       casesRun++;
     }),
-    { numRuns: runs(everydayRuns), ...(SEED === undefined ? {} : { seed: SEED }), reporter: reportShortly },
+    {
+      numRuns: runs(everydayRuns),
+      examples: examples.map((example): [T] => [example]),
+      ...(SEED === undefined ? {} : { seed: SEED }),
+      reporter: reportShortly,
+    },
   );
 }
 
