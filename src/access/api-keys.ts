@@ -61,10 +61,11 @@ export class ApiKeys {
   /** The principal a key stands for, or undefined for an unknown or revoked key. */
   async principalOf(key: string): Promise<Principal | undefined> {
     if (!key.startsWith(KEY_PREFIX) || key.length > 100) return undefined;
-    const { rows } = await this.db.query<{ name: string; role: Role }>(
-      'SELECT name, role FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL',
-      [hashOf(key)],
-    );
+    const { rows } = await this.db.query<{ name: string; role: Role }>({
+      name: 'api-keys.principal',
+      text: 'SELECT name, role FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL',
+      values: [hashOf(key)],
+    });
     return rows[0] && { name: rows[0].name, role: rows[0].role };
   }
 

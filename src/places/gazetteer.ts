@@ -154,7 +154,11 @@ export class Gazetteer {
   /** A unit by p-code, as a name candidate would describe it. */
   unit(pcode: string): Promise<(PlaceSummary & { lineage: string[] }) | undefined> {
     return this.remember(['unit', pcode], async () => {
-      const { rows } = await this.db.query(`SELECT ${SUMMARY}, p.lineage FROM places p WHERE p.pcode = $1`, [pcode]);
+      const { rows } = await this.db.query({
+        name: 'gazetteer.unit',
+        text: `SELECT ${SUMMARY}, p.lineage FROM places p WHERE p.pcode = $1`,
+        values: [pcode],
+      });
       return rows[0] && unitOf(rows[0]);
     });
   }
@@ -163,7 +167,13 @@ export class Gazetteer {
   async units(pcodes: readonly string[]): Promise<Map<string, PlaceSummary & { lineage: string[] }>> {
     const found = this.options.memoize
       ? await Promise.all(pcodes.map((pcode) => this.unit(pcode)))
-      : (await this.db.query(`SELECT ${SUMMARY}, p.lineage FROM places p WHERE p.pcode = ANY($1::text[])`, [pcodes])).rows.map(unitOf);
+      : (
+          await this.db.query({
+            name: 'gazetteer.units',
+            text: `SELECT ${SUMMARY}, p.lineage FROM places p WHERE p.pcode = ANY($1::text[])`,
+            values: [pcodes],
+          })
+        ).rows.map(unitOf);
     return new Map(found.filter((unit) => unit !== undefined).map((unit) => [unit.pcode, unit]));
   }
 

@@ -81,15 +81,19 @@ export class ActorDirectory {
     // A search with nothing to search by ("al", "!!!") finds nothing, rather than everything.
     if (q !== undefined && !folded) return [];
     if (!folded) {
-      const { rows } = await db.query(
-        `SELECT id, kind, display_name FROM actors
-         WHERE merged_into IS NULL AND ($1::text IS NULL OR kind = $1) ORDER BY display_name, id LIMIT $2`,
-        [kind ?? null, limit],
-      );
+      const { rows } = await db.query({
+        name: 'actors.listed',
+        text: `SELECT id, kind, display_name FROM actors
+               WHERE merged_into IS NULL AND ($1::text IS NULL OR kind = $1) ORDER BY display_name, id LIMIT $2`,
+        values: [kind ?? null, limit],
+      });
       return rows.map((row) => ({ id: row.id, kind: row.kind, displayName: row.display_name }));
     }
-    const { rows } = await db.query(
-      `WITH scored AS (
+    // Prepared: planning this statement costs several times running it on a registry of hundreds
+    // of actors, and every actor a write names by name is resolved through it.
+    const { rows } = await db.query({
+      name: 'actors.ranked',
+      text: `WITH scored AS (
          SELECT s.survivor_id AS id, n.value, n.language, n.kind, ${nameScoreSql('n', '$1', '$2')}::float8 AS score
          FROM actor_names n JOIN actor_survivors s ON s.actor_id = n.actor_id
        ),
@@ -102,8 +106,8 @@ export class ActorDirectory {
        WHERE $4::text IS NULL OR a.kind = $4
        ORDER BY best.score DESC, a.display_name, a.id
        LIMIT $5`,
-      [folded, skeleton, MIN_SEARCH_SCORE, kind ?? null, limit],
-    );
+      values: [folded, skeleton, MIN_SEARCH_SCORE, kind ?? null, limit],
+    });
     return rows.map((row) => ({
       id: row.id,
       kind: row.kind,
@@ -136,7 +140,11 @@ export class ActorDirectory {
   /** The ids among these that are registered (merged ones included). */
   async registered(ids: readonly string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
-    const { rows } = await this.primary.query<{ id: string }>('SELECT id::text FROM actors WHERE id = ANY($1::uuid[])', [ids]);
+    const { rows } = await this.primary.query<{ id: string }>({
+      name: 'actors.registered',
+      text: 'SELECT id::text FROM actors WHERE id = ANY($1::uuid[])',
+      values: [ids],
+    });
     return new Set(rows.map((row) => row.id));
   }
 
