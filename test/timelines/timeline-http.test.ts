@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { CATEGORY_TAXONOMY } from '../../src/incidents/domain/index.js';
 import { openTestApp, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
@@ -44,6 +45,69 @@ describe('read-your-writes with minPosition', () => {
       await t.db.pool.query(`UPDATE projection_checkpoints SET state = 'running', error = NULL WHERE name = 'timeline'`);
     }
   }, 15_000);
+});
+
+describe('an entry', () => {
+  it('holds every field the incident has, leaves out those it has not, and writes no null', async () => {
+    const marker = randomUUID();
+    const full = await http()
+      .post('/incidents')
+      .send({
+        ...incident(`Full ${marker}`),
+        category: 'assassination',
+        occurred: { from: '2018-05-14', precision: 'day' },
+        place: { name: 'Hajin', countryCode: 'SY', admin1: 'SY09', admin2: 'SY0902', latitude: 34.6934, longitude: 40.8337, precision: 'locality' },
+        fatalities: { low: 1, best: 2, high: 4 },
+      })
+      .expect(201);
+    const bare = await http()
+      .post('/incidents')
+      .send({ ...incident(`Bare ${marker}`), category: 'statement', occurred: { from: '2018-05-01', precision: 'month' }, place: { name: 'Syria', countryCode: 'SY', precision: 'country' } })
+      .expect(201);
+    const response = await http().get('/timeline').query({ q: marker, minPosition: bare.body.position }).expect(200);
+
+    expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(response.text).not.toContain('null');
+    const recorded = async (id: string) => {
+      const { rows } = await t.db.pool.query(`SELECT recorded_at FROM events WHERE stream_id LIKE '%' || $1 ORDER BY stream_version`, [id]);
+      return (rows[0].recorded_at as Date).toISOString();
+    };
+    const actors = [{ name: 'SDF', role: 'perpetrator' }];
+    expect(response.body).toStrictEqual({
+      entries: [
+        {
+          id: bare.body.id,
+          title: { text: `Bare ${marker}`, language: 'en' },
+          category: 'statement',
+          cameo: '010',
+          occurred: { from: '2018-05-01', to: '2018-05-31', precision: 'month' },
+          place: { name: 'Syria', countryCode: 'SY', precision: 'country' },
+          actors,
+          status: 'unverified',
+          version: 1,
+          position: bare.body.position,
+          recordedAt: await recorded(bare.body.id),
+          lastChangedAt: await recorded(bare.body.id),
+        },
+        {
+          id: full.body.id,
+          title: { text: `Full ${marker}`, language: 'en' },
+          category: 'assassination',
+          acled: CATEGORY_TAXONOMY.assassination.acled,
+          cameo: CATEGORY_TAXONOMY.assassination.cameo,
+          occurred: { from: '2018-05-14', to: '2018-05-14', precision: 'day' },
+          place: { name: 'Hajin', countryCode: 'SY', admin1: 'SY09', admin2: 'SY0902', latitude: 34.6934, longitude: 40.8337, precision: 'locality' },
+          actors,
+          fatalities: { low: 1, best: 2, high: 4 },
+          status: 'unverified',
+          version: 1,
+          position: full.body.position,
+          recordedAt: await recorded(full.body.id),
+          lastChangedAt: await recorded(full.body.id),
+        },
+      ],
+    });
+  });
 });
 
 describe('retracted incidents', () => {

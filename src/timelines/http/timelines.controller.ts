@@ -1,4 +1,4 @@
-import { Controller, Get, Logger, Param, ParseUUIDPipe, Query, Res, type PipeTransform } from '@nestjs/common';
+import { Controller, Get, Header, Logger, Param, ParseUUIDPipe, Query, Res, type PipeTransform } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { RequestValidationError } from '../../common/problem.js';
@@ -13,6 +13,9 @@ const ActorId: PipeTransform = new ParseUUIDPipe({
 });
 
 const PCODE = /^[A-Z]{2}([0-9]{2,})?$/;
+
+/** The timeline pages are JSON written by the database, which Nest would send as text/html. */
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 @ApiTags('timelines')
 @ApiServiceUnavailableResponse({ description: 'minPosition was given and the read models did not reach it in time: retry.' })
@@ -78,8 +81,9 @@ export class TimelinesController {
       'or year matches a date range when its own range overlaps it. Retracted incidents are left out unless ' +
       'includeRetracted=true. Pages with nextCursor.',
   })
-  timeline(@Query() query: TimelineQueryDto) {
-    return this.timelines.timeline(query);
+  @Header('Content-Type', JSON_TYPE)
+  timeline(@Query() query: TimelineQueryDto): Promise<string> {
+    return this.timelines.timelineJson(query);
   }
 
   @Get('timeline/stats')
@@ -90,17 +94,19 @@ export class TimelinesController {
 
   @Get('regions/:pcode/timeline')
   @ApiOperation({ summary: 'The timeline of a region and every place below it' })
-  regionTimeline(@Param('pcode') pcode: string, @Query() query: TimelineQueryDto) {
+  @Header('Content-Type', JSON_TYPE)
+  regionTimeline(@Param('pcode') pcode: string, @Query() query: TimelineQueryDto): Promise<string> {
     if (!PCODE.test(pcode)) {
       throw new RequestValidationError([{ path: 'pcode', message: 'pcode must be a country code or an OCHA p-code such as SY09' }]);
     }
-    return this.timelines.timeline({ ...query, region: pcode });
+    return this.timelines.timelineJson({ ...query, region: pcode });
   }
 
   @Get('actors/:id/timeline')
   @ApiOperation({ summary: "The timeline of an actor (and of the duplicates merged into it), in any role or in `role`" })
-  actorTimeline(@Param('id', ActorId) id: string, @Query() query: TimelineQueryDto) {
-    return this.timelines.timeline({ ...query, actor: id });
+  @Header('Content-Type', JSON_TYPE)
+  actorTimeline(@Param('id', ActorId) id: string, @Query() query: TimelineQueryDto): Promise<string> {
+    return this.timelines.timelineJson({ ...query, actor: id });
   }
 
   /** The export's first page has been read (a refusal would have been thrown): now the body. */
