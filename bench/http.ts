@@ -132,18 +132,27 @@ async function loggedIncidents(url: string, acknowledged: number, made: number):
   }
 }
 
-/** Reads are measured on read models that hold every write, not on ones still catching up. */
+/**
+ * Reads are measured on read models that hold every write, not on ones still catching up, and
+ * whose statistics are current: autovacuum gathers them within its minute's nap, which a
+ * database made for the run has not yet had, and without them the planner sorts whole regions.
+ */
 async function caughtUp(service: BenchService, url: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  const { rows } = await client.query('SELECT max(global_position)::bigint AS last FROM events').finally(() => client.end());
-  // minPosition answers 503 after 5 s while the projections are behind: ask again until they are not.
-  for (let tries = 0; tries < 120; tries++) {
-    const answer = await fetch(`${service.url}/timeline?limit=1&minPosition=${rows[0].last}`, { headers: { authorization: `Bearer ${service.key}` } });
-    if (answer.ok) return;
-    if (answer.status !== 503) throw new Error(`GET /timeline answered ${answer.status}: ${await answer.text()}`);
+  try {
+    const { rows } = await client.query('SELECT max(global_position)::bigint AS last FROM events');
+    // minPosition answers 503 after 5 s while the projections are behind: ask again until they are not.
+    for (let tries = 0; ; tries++) {
+      if (tries === 120) throw new Error('The projections did not catch up within 10 minutes');
+      const answer = await fetch(`${service.url}/timeline?limit=1&minPosition=${rows[0].last}`, { headers: { authorization: `Bearer ${service.key}` } });
+      if (answer.ok) break;
+      if (answer.status !== 503) throw new Error(`GET /timeline answered ${answer.status}: ${await answer.text()}`);
+    }
+    await client.query('ANALYZE');
+  } finally {
+    await client.end();
   }
-  throw new Error('The projections did not catch up within 10 minutes');
 }
 
 function medians(rounds: LoadFigures[]): LoadFigures {
