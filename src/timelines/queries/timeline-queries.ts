@@ -108,13 +108,15 @@ export class TimelineQueries {
     }
     // The JSON is written for the page's rows only: in one query level, a plan that sorts the
     // matching rows would write it for every one of them first.
-    const { rows } = await db.query<{ entry: string; occurred_from: string; position: string }>(
-      `SELECT ${ENTRY_JSON} AS entry, to_char(e.occurred_from, 'YYYY-MM-DD') AS occurred_from, e.position
+    const text = `SELECT ${ENTRY_JSON} AS entry, to_char(e.occurred_from, 'YYYY-MM-DD') AS occurred_from, e.position
        FROM (SELECT * FROM ${tables.entries} e WHERE ${where}
              ORDER BY e.occurred_from, e.position LIMIT $${params.push(limit + 1)}) e
-       ORDER BY e.occurred_from, e.position`,
-      params,
-    );
+       ORDER BY e.occurred_from, e.position`;
+    // Prepared, one statement per shape of filter: planning it costs about what running it does.
+    // Not a free-text search, whose best plan depends on the words (a rare one is found through
+    // the trigram index, a common one by reading in order), nor a replay's passing tables.
+    const name = tables === LIVE_TIMELINE && !filter.q ? preparedName(text) : undefined;
+    const { rows } = await db.query<{ entry: string; occurred_from: string; position: string }>({ name, text, values: params });
     const last = rows.length > limit ? rows[limit - 1] : undefined;
     return {
       entries: rows.slice(0, limit).map((row) => row.entry),
@@ -192,6 +194,15 @@ export class TimelineQueries {
     if (rows.length === 0) throw new ActorNotFoundProblem(actorId);
     return rows.map((row) => row.actor_id);
   }
+}
+
+/** A name for each text of the page statement, the same in every connection of this process. */
+const pageStatements = new Map<string, string>();
+
+function preparedName(text: string): string {
+  let name = pageStatements.get(text);
+  if (!name) pageStatements.set(text, (name = `timeline.page.${pageStatements.size + 1}`));
+  return name;
 }
 
 type TimelinePageQuery = TimelineFilterDto & { limit?: number; cursor?: string; asOf?: string };
