@@ -5,11 +5,13 @@ import { ensureFirstAdminKey } from './access/first-admin-key.js';
 import { ApiKeys } from './access/api-keys.js';
 import { createApp } from './app.js';
 import { loadSealKey } from './audit/tamper-evidence/seal-key.js';
+import { boundHeapGrowth } from './common/heap-growth.js';
 import { loadConfig } from './config/config.js';
 import { migrate, openDataSource, poolOf, reachableReplicas } from './database/data-source.js';
 import { serverAt, startDatabase } from './database/database.js';
 
 async function main() {
+  boundHeapGrowth();
   const config = loadConfig();
   const logger = new Logger('Main');
   const database = await startDatabase(config);

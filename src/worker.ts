@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { existsSync } from 'node:fs';
 import { AppModule } from './app.module.js';
 import { loadSealKey } from './audit/tamper-evidence/seal-key.js';
+import { boundHeapGrowth } from './common/heap-growth.js';
 import { loadConfig } from './config/config.js';
 import { migrate, openDataSource } from './database/data-source.js';
 import { startDatabase } from './database/database.js';
@@ -18,6 +19,7 @@ import { startDatabase } from './database/database.js';
  * a key of its own: one on another machine's disk would sign seals nobody else trusts.
  */
 async function main() {
+  boundHeapGrowth();
   const config = loadConfig();
   const logger = new Logger('Worker');
   if (!config.databaseUrl) {
