@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -20,7 +20,11 @@ export interface BenchService {
   stop(): Promise<void>;
 }
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
+/**
+ * The checkout whose build runs: this one, or BENCH_SERVICE_DIR, another checkout built beside it
+ * (`git worktree add`), to measure two versions side by side with the same benchmark.
+ */
+const root = resolve(process.env.BENCH_SERVICE_DIR ?? fileURLToPath(new URL('../../', import.meta.url)));
 
 export async function startService(databaseUrl: string, env: Record<string, string> = {}): Promise<BenchService> {
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-service-'));

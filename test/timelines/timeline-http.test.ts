@@ -177,6 +177,8 @@ describe('bad timeline requests', () => {
     [{ unknown: 'x' }, 'unknown'],
   ])('%j is a 400 naming %s', async (query, path) => {
     const response = await http().get('/timeline').query(query).expect(400);
+    // The route declares JSON for its pages; a refusal is still a problem document.
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.body.errors.map((error: { path: string }) => error.path)).toContain(path);
   });
 
