@@ -1,4 +1,4 @@
-import { Module, ValidationPipe } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,7 @@ import { Logger, LoggerModule } from 'nestjs-pino';
 import type { DataSource } from 'typeorm';
 import type { AccessModuleOptions } from './access/access.module.js';
 import { AppModule } from './app.module.js';
-import { API_VALIDATION_PIPE_OPTIONS } from './incidents/http/dto/fast-validation.js';
+import { ApiValidationPipe } from './incidents/http/dto/fast-validation.js';
 import { ProblemFilter } from './common/problem.filter.js';
 import { requestLogging, type LoggingOptions } from './common/request-logging.js';
 import type { ProjectionOptions } from './projections/projections.module.js';
@@ -105,7 +105,7 @@ export async function createApp(dataSource: DataSource, options: AppOptions = {}
   // for: the options then reach body-parser as they are.
   const json: NestExpressBodyParserOptionsMap['json'] = { limit: BODY_LIMIT, type: ['application/json', 'application/*+json'], verify: refuseCharsetsButUtf8 };
   app.useBodyParser('json', json);
-  app.useGlobalPipes(new ValidationPipe(API_VALIDATION_PIPE_OPTIONS));
+  app.useGlobalPipes(new ApiValidationPipe());
   app.useGlobalFilters(new ProblemFilter());
   app.disable('x-powered-by');
 

@@ -14,7 +14,7 @@ import {
   SOURCE_CREDIBILITY,
   SOURCE_RELIABILITY,
 } from '../../domain/index.js';
-import { acceptorFor, bodyValidator, recordIncidentValidator, type BodyCheck } from './fast-validation.js';
+import { acceptorFor, ApiValidationPipe, bodyValidator, recordIncidentValidator, type BodyCheck } from './fast-validation.js';
 import {
   AddActorDto,
   AttachSourceDto,
@@ -231,6 +231,36 @@ describe('recordIncidentValidator', () => {
         `invalid body (fallback to the pipeline), bodies/s: fast validator ${fallback}, ValidationPipe ${apiInvalid}`,
       ].join('\n'),
     );
+  });
+});
+
+describe('ApiValidationPipe, the global pipe', () => {
+  const pipe = new ApiValidationPipe();
+  const asBody = (metatype: ClassConstructor<object>) => ({ type: 'body' as const, metatype });
+
+  it('passes on a body of POST /incidents that the fast path accepts, unchanged, for the command the API would make', async () => {
+    for (const base of [assassination, statementBody, unknownsBody, everything]) {
+      const body = base();
+      const passed = await pipe.transform(body, asBody(RecordIncidentDto));
+      expect(passed).toBe(body);
+      const api = (await viaTheApi(RecordIncidentDto, base())) as { value: object };
+      expect(commandOf(passed as object)).toStrictEqual(commandOf(api.value));
+    }
+  });
+
+  it("refuses every spoilt body with the API's own errors", async () => {
+    for (const spoil of spoils) {
+      const body = assassination();
+      spoil(body);
+      const api = await viaTheApi(RecordIncidentDto, clone(body));
+      const refusal = await pipe.transform(clone(body), asBody(RecordIncidentDto)).catch((error: unknown) => error);
+      expect(refusal).toBeInstanceOf(RequestValidationError);
+      expect({ ok: false, errors: (refusal as RequestValidationError).problem.errors }).toEqual(api);
+    }
+  });
+
+  it('builds the DTO of any other body, as ValidationPipe does', async () => {
+    expect(await pipe.transform({ reason: 'A duplicate.' }, asBody(RetractIncidentDto))).toBeInstanceOf(RetractIncidentDto);
   });
 });
 

@@ -1,4 +1,4 @@
-import { ValidationPipe, type ValidationError, type ValidationPipeOptions } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type ValidationError, type ValidationPipeOptions } from '@nestjs/common';
 import { plainToInstance, TransformationType, type ClassConstructor } from 'class-transformer';
 // @ts-expect-error class-transformer declares this module only under types/, not beside the CommonJS build it loads.
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage.js';
@@ -28,6 +28,25 @@ export const API_VALIDATION_PIPE_OPTIONS: ValidationPipeOptions = {
   transform: true,
   exceptionFactory: RequestValidationError.fromValidationErrors,
 };
+
+/**
+ * The API's global pipe: ValidationPipe with API_VALIDATION_PIPE_OPTIONS, and the fast path for
+ * the body of POST /incidents, the busiest write, where validating took a sixth of the service's
+ * work. A body the compiled rules accept is passed on as it is (toRecordIncident reads it as the
+ * import does); every other body goes through the pipeline, so refusals are the API's own.
+ */
+export class ApiValidationPipe extends ValidationPipe {
+  private readonly accepts = new Map<Function, (body: unknown) => boolean>([[RecordIncidentDto, acceptorFor(RecordIncidentDto)]]);
+
+  constructor() {
+    super(API_VALIDATION_PIPE_OPTIONS);
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const fast = metadata.type === 'body' && metadata.metatype ? this.accepts.get(metadata.metatype) : undefined;
+    return fast?.(value) ? value : super.transform(value, metadata);
+  }
+}
 
 export function recordIncidentValidator(): (body: unknown) => BodyCheck<RecordIncidentDto> {
   return bodyValidator(RecordIncidentDto);
