@@ -143,13 +143,15 @@ async function caughtUp(service: BenchService, url: string): Promise<void> {
   try {
     const { rows } = await client.query('SELECT max(global_position)::bigint AS last FROM events');
     // minPosition answers 503 after 5 s while the projections are behind: ask again until they are not.
-    for (let tries = 0; ; tries++) {
-      if (tries === 120) throw new Error('The projections did not catch up within 10 minutes');
+    for (let tries = 0; tries < 120; tries++) {
       const answer = await fetch(`${service.url}/timeline?limit=1&minPosition=${rows[0].last}`, { headers: { authorization: `Bearer ${service.key}` } });
-      if (answer.ok) break;
+      if (answer.ok) {
+        await client.query('ANALYZE');
+        return;
+      }
       if (answer.status !== 503) throw new Error(`GET /timeline answered ${answer.status}: ${await answer.text()}`);
     }
-    await client.query('ANALYZE');
+    throw new Error('The projections did not catch up within 10 minutes');
   } finally {
     await client.end();
   }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { CATEGORY_TAXONOMY } from '../../src/incidents/domain/index.js';
+import { incidentStreamId } from '../../src/incidents/incident-stream.js';
 import { openTestApp, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
@@ -68,8 +69,8 @@ describe('an entry', () => {
 
     expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(response.text).not.toContain('null');
-    const recorded = async (id: string) => {
-      const { rows } = await t.db.pool.query(`SELECT recorded_at FROM events WHERE stream_id LIKE '%' || $1 ORDER BY stream_version`, [id]);
+    const recordedAt = async (id: string) => {
+      const { rows } = await t.db.pool.query(`SELECT recorded_at FROM events WHERE stream_id = $1 AND stream_version = 1`, [incidentStreamId(id)]);
       return (rows[0].recorded_at as Date).toISOString();
     };
     const actors = [{ name: 'SDF', role: 'perpetrator' }];
@@ -79,15 +80,15 @@ describe('an entry', () => {
           id: bare.body.id,
           title: { text: `Bare ${marker}`, language: 'en' },
           category: 'statement',
-          cameo: '010',
+          cameo: CATEGORY_TAXONOMY.statement.cameo,
           occurred: { from: '2018-05-01', to: '2018-05-31', precision: 'month' },
           place: { name: 'Syria', countryCode: 'SY', precision: 'country' },
           actors,
           status: 'unverified',
           version: 1,
           position: bare.body.position,
-          recordedAt: await recorded(bare.body.id),
-          lastChangedAt: await recorded(bare.body.id),
+          recordedAt: await recordedAt(bare.body.id),
+          lastChangedAt: await recordedAt(bare.body.id),
         },
         {
           id: full.body.id,
@@ -102,8 +103,8 @@ describe('an entry', () => {
           status: 'unverified',
           version: 1,
           position: full.body.position,
-          recordedAt: await recorded(full.body.id),
-          lastChangedAt: await recorded(full.body.id),
+          recordedAt: await recordedAt(full.body.id),
+          lastChangedAt: await recordedAt(full.body.id),
         },
       ],
     });
