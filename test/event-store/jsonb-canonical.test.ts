@@ -23,11 +23,25 @@ async function throughJsonb(values: unknown[]): Promise<string[]> {
 /** JSON values jsonb can hold: no NUL character and no lone surrogate, which JSON.stringify escapes. */
 const storable = fc.jsonValue().filter((value) => !/\\u0000|\\ud[89a-f][0-9a-f]{2}/i.test(JSON.stringify(value)));
 
+/**
+ * Objects whose names are any Unicode, with names beyond the Basic Multilingual Plane and from
+ * U+E000 up among them: there, code points (and UTF-8 bytes) sort otherwise than UTF-16 code units.
+ */
+const unicodeNames = fc
+  .dictionary(fc.oneof(fc.string({ unit: 'binary', maxLength: 4 }), fc.constantFrom('\ufb33', '\ud83d\ude00', '\ue000', 'a', 'ab', '\t', '\n')), fc.jsonValue({ stringUnit: 'binary', maxDepth: 2 }), { maxKeys: 12 })
+  .filter((value) => !/\\u0000/.test(JSON.stringify(value)));
+
 describe('canonicalFromJsonbText', () => {
   it('gives the RFC 8785 form of any JSON value that went through jsonb, as the canonicalize package does', async () => {
     const values = fc.sample(storable, 3000);
     const texts = await throughJsonb(values);
     values.forEach((value, i) => expect([texts[i], canonicalFromJsonbText(texts[i])]).toEqual([texts[i], canonicalize(JSON.parse(texts[i]))]));
+  });
+
+  it('sorts any Unicode names, and copies any Unicode strings, as the canonicalize package does', async () => {
+    const values = fc.sample(unicodeNames, 1000);
+    const texts = await throughJsonb(values);
+    values.forEach((value, i) => expect([texts[i], canonicalFromJsonbText(texts[i])]).toEqual([texts[i], canonicalize(value)]));
   });
 
   it('writes numbers as ECMAScript does, where jsonb writes them otherwise', async () => {
