@@ -351,13 +351,17 @@ export class IncidentImporter {
 
   /** For each of these streams that exists: the digest of the row its incident was last imported from. */
   private async lastImports(streamIds: string[]): Promise<Map<string, string | undefined>> {
-    const { rows } = await this.deps.db.query<{ stream_id: string; digest: string | null }>(
-      `SELECT stream_id, (SELECT metadata->'import'->>'digest' FROM events later
-                          WHERE later.stream_id = first.stream_id AND later.metadata ? 'import'
-                          ORDER BY later.stream_version DESC LIMIT 1) AS digest
-       FROM events first WHERE stream_id = ANY($1::text[]) AND stream_version = 1`,
-      [streamIds],
-    );
+    // A join on the ids rather than `stream_id = ANY(...)`: the index is probed once per id either
+    // way, but for ANY (a bitmap scan, the ids sorted first) a batch of 500 new ids took three
+    // times as long (EXPLAIN ANALYZE: 13 against 5 ms, on 40,000 events).
+    const { rows } = await this.deps.db.query<{ stream_id: string; digest: string | null }>({
+      name: 'imports.last-imports',
+      text: `SELECT first.stream_id, (SELECT metadata->'import'->>'digest' FROM events later
+                                      WHERE later.stream_id = first.stream_id AND later.metadata ? 'import'
+                                      ORDER BY later.stream_version DESC LIMIT 1) AS digest
+             FROM unnest($1::text[]) AS given(stream_id) JOIN events first ON first.stream_id = given.stream_id AND first.stream_version = 1`,
+      values: [streamIds],
+    });
     return new Map(rows.map((row) => [row.stream_id, row.digest ?? undefined]));
   }
 
