@@ -8,13 +8,21 @@
  *
  * The service runs in a child process on a scratch database of the local server, with its
  * projections in process (the default) and its log at the default level, as deployed.
+ *
+ * The reference, measured in the same run on the same database: the service's own work for the
+ * same requests, called in this process with as many in flight (support/in-process.ts), reads
+ * while the service is idle and records once it is stopped. Its figures bound what any web layer
+ * could reach on this machine; the ratio is the service's share of them.
  */
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { median, positiveInteger, withScratchDatabase } from './support/bench-database.js';
 import { incidentBody } from './support/incident-bodies.js';
 import { isEntryPoint } from './support/entry-point.js';
+import { closedLoop, InProcessService, type LoadFigures } from './support/in-process.js';
 import { startService, type BenchService } from './support/service.js';
+
+export type { LoadFigures };
 
 const CONNECTIONS = 32;
 const WARM_UP_SECONDS = 3;
@@ -30,20 +38,12 @@ const TIMELINE_READS = [
   '/timeline?region=SY0902&from=2017-01-01&limit=20',
 ];
 
-export interface LoadFigures {
-  /** 2xx answers over the round. */
-  answered: number;
-  requestsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-}
-
 export interface HttpBenchResult {
   connections: number;
   rounds: number;
   seconds: number;
-  writes: LoadFigures & { rounds: LoadFigures[] };
-  reads: LoadFigures & { rounds: LoadFigures[]; incidents: number };
+  writes: LoadFigures & { rounds: LoadFigures[]; inProcess: LoadFigures };
+  reads: LoadFigures & { rounds: LoadFigures[]; incidents: number; inProcess: LoadFigures };
   peakMemoryMb: number;
   goals: typeof HTTP_GOALS;
 }
@@ -81,15 +81,30 @@ export async function benchHttp(options: { rounds?: number; seconds?: number; lo
         readRounds.push(await read(seconds));
         log(line(`GET /timeline, round ${round}`, readRounds.at(-1)!));
       }
-      return {
-        connections: CONNECTIONS,
-        rounds,
-        seconds,
-        writes: { ...medians(writeRounds), rounds: writeRounds },
-        reads: { ...medians(readRounds), rounds: readRounds, incidents },
-        peakMemoryMb: await service.peakMemoryMb(),
-        goals: HTTP_GOALS,
-      };
+      const peakMemoryMb = await service.peakMemoryMb();
+
+      const reference = await InProcessService.open(url, service.key);
+      try {
+        let referenceReads = 0;
+        const readInProcess = (duration: number) =>
+          closedLoop(CONNECTIONS, duration, () => reference.read(TIMELINE_READS[referenceReads++ % TIMELINE_READS.length]!));
+        const readReference = await referenceRounds(rounds, seconds, readInProcess, 'GET /timeline, in process', log);
+        // Its projections would follow the records the reference makes, on the same two cores.
+        await service.stop();
+        const writeInProcess = (duration: number) => closedLoop(CONNECTIONS, duration, () => reference.record(incidentBody(next++)));
+        const writeReference = await referenceRounds(rounds, seconds, writeInProcess, 'POST /incidents, in process', log);
+        return {
+          connections: CONNECTIONS,
+          rounds,
+          seconds,
+          writes: { ...medians(writeRounds), rounds: writeRounds, inProcess: writeReference },
+          reads: { ...medians(readRounds), rounds: readRounds, incidents, inProcess: readReference },
+          peakMemoryMb,
+          goals: HTTP_GOALS,
+        };
+      } finally {
+        await reference.stop();
+      }
     } finally {
       await service.stop();
     }
@@ -157,6 +172,23 @@ async function caughtUp(service: BenchService, url: string): Promise<void> {
   }
 }
 
+/** The reference's rounds after a warm-up, as the service's; their medians. */
+async function referenceRounds(
+  rounds: number,
+  seconds: number,
+  run: (seconds: number) => Promise<LoadFigures>,
+  label: string,
+  log: (line: string) => void,
+): Promise<LoadFigures> {
+  await run(WARM_UP_SECONDS);
+  const figures: LoadFigures[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    figures.push(await run(seconds));
+    log(line(`${label}, round ${round}`, figures.at(-1)!));
+  }
+  return medians(figures);
+}
+
 function medians(rounds: LoadFigures[]): LoadFigures {
   return {
     answered: median(rounds.map((round) => round.answered)),
@@ -166,12 +198,19 @@ function medians(rounds: LoadFigures[]): LoadFigures {
   };
 }
 
+const ratio = (figures: LoadFigures & { inProcess: LoadFigures }) => (figures.requestsPerSecond / figures.inProcess.requestsPerSecond).toFixed(2);
+
 const line = (label: string, { requestsPerSecond, p50Ms, p99Ms }: LoadFigures) =>
-  `${label.padEnd(28)} ${Math.round(requestsPerSecond).toLocaleString('en').padStart(7)}/s  p50 ${p50Ms} ms  p99 ${p99Ms} ms`;
+  `${label.padEnd(38)} ${Math.round(requestsPerSecond).toLocaleString('en').padStart(7)}/s  p50 ${ms(p50Ms)}  p99 ${ms(p99Ms)}`;
+
+/** Autocannon's latencies are whole milliseconds, the reference's to a tenth. */
+const ms = (value: number) => `${Number(value.toFixed(1))} ms`;
 
 if (isEntryPoint(import.meta.url)) {
   const result = await benchHttp();
   console.log(`\n${line('POST /incidents (median)', result.writes)}   goal >= ${HTTP_GOALS.writesPerSecond}/s, p99 <= ${HTTP_GOALS.writeP99Ms} ms`);
   console.log(`${line('GET /timeline (median)', result.reads)}   goal p99 <= ${HTTP_GOALS.readP99Ms} ms (${result.reads.incidents} incidents)`);
+  console.log(`${line('reference: records in process', result.writes.inProcess)}   the service: ${ratio(result.writes)} of its rate`);
+  console.log(`${line('reference: reads in process', result.reads.inProcess)}   the service: ${ratio(result.reads)} of its rate`);
   console.log(`service peak memory: ${Math.round(result.peakMemoryMb)} MB (goal <= ${HTTP_GOALS.peakMemoryMb} MB)`);
 }
