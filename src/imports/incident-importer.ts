@@ -133,8 +133,12 @@ export class IncidentImporter {
   private pending: PreparedRow[] = [];
   /** COPY where the database takes it: a pool on a server (embedded PostgreSQL does not carry COPY over its socket). */
   private readonly copy = this.deps.db instanceof pg.Pool && !isEmbeddedPool(this.deps.db);
-  /** The batch being written: the next one is prepared meanwhile, so Node and the database both work. */
-  private writing: Promise<void> = Promise.resolve();
+  /**
+   * The batches being written, oldest first: the next one is prepared meanwhile, so Node and the
+   * database both work. Two at a time, each in its own transaction, so Node need not wait while the
+   * database finishes one (its COPY, its commit) before it starts the next.
+   */
+  private writing: Promise<void>[] = [];
 
   constructor(
     private readonly deps: ImportDependencies,
@@ -169,11 +173,11 @@ export class IncidentImporter {
         progress();
       }
       await this.flush();
-      await this.writing;
+      await this.written();
       this.summary.problems.sort((a, b) => a.line - b.line);
     } catch (error) {
-      // Whatever stopped the import, the batch being written ends first: the summary then says what is in.
-      await this.writing.catch(() => {});
+      // Whatever stopped the import, the batches being written end first: the summary then says what is in.
+      await Promise.allSettled(this.writing);
       progress();
       throw error instanceof ImportStopped ? error : Object.assign(error as Error, { summary: this.summary });
     }
@@ -195,7 +199,7 @@ export class IncidentImporter {
   private async refuse(problem: RowProblem): Promise<void> {
     if (this.options.strict) {
       await this.flush();
-      await this.writing;
+      await this.written();
     }
     this.reject(problem);
     if (this.options.strict) throw new ImportStopped(problem, this.summary);
@@ -252,16 +256,22 @@ export class IncidentImporter {
     return place;
   }
 
-  /** Hands the batch to the writer once the batch before it is written. */
+  /** Hands the batch to a writer once fewer than WRITES_IN_FLIGHT batches are being written. */
   private async flush(): Promise<void> {
     const batch = this.pending;
     this.pending = [];
-    await this.writing;
     if (batch.length === 0) return;
-    this.writing = this.write(batch);
-    // Awaited at the next flush; until then a failure must not count as unhandled.
-    this.writing.catch(() => {});
-    if (this.options.strict) await this.writing;
+    while (this.writing.length >= WRITES_IN_FLIGHT) await this.writing.shift();
+    const writing = this.write(batch);
+    // Awaited later; until then a failure must not count as unhandled.
+    writing.catch(() => {});
+    this.writing.push(writing);
+    if (this.options.strict) await this.written();
+  }
+
+  /** Every batch handed to a writer is written (or the first failure among them). */
+  private async written(): Promise<void> {
+    while (this.writing.length > 0) await this.writing.shift();
   }
 
   private async write(batch: PreparedRow[]): Promise<void> {
@@ -380,6 +390,7 @@ export class IncidentImporter {
   }
 }
 
+const WRITES_IN_FLIGHT = 2;
 const DEADLOCK = '40P01';
 const DATA_EXCEPTION = '22';
 const sqlState = (error: unknown): string | undefined => (error as { code?: unknown })?.code?.toString();

@@ -215,6 +215,44 @@ describe('import ndjson', () => {
     expect(await recordedFrom('after-stop')).toHaveLength(0);
   });
 
+  it('writes two batches at a time, and still records each row once and reports every row', async () => {
+    const gazetteer = new Gazetteer(pool(), { memoize: true });
+    const store = new EventStore(pool());
+    // How many batches are being written at once: the import writes the next while one commits.
+    let writing = 0;
+    let most = 0;
+    const startStreams = store.startStreams.bind(store);
+    store.startStreams = async (...args) => {
+      most = Math.max(most, ++writing);
+      try {
+        return await startStreams(...args);
+      } finally {
+        writing--;
+      }
+    };
+    const importer = () =>
+      new IncidentImporter(
+        { db: pool(), store, actors: new ActorDirectory(t.db.dataSource), places: { gazetteer, resolver: new PlaceResolver(gazetteer) }, clock: new Clock() },
+        { format: 'ndjson', file: 'pairs.ndjson', actor: 'test', batchSize: 2 },
+      );
+    const body = (n: number, title = `اغتيال في ريف دير الزور رقم ${n}`) => incident({ title: { text: title, language: 'ar' }, externalIds: { test: `pair-${n}` } });
+    async function* rows(bodies: unknown[]) {
+      for (const [index, row] of bodies.entries()) yield { line: index + 1, digest: JSON.stringify(row), body: row };
+    }
+
+    const first = Array.from({ length: 12 }, (_, n) => body(n));
+    expect(await importer().import(rows(first))).toMatchObject({ read: 12, recorded: 12, unchanged: 0, rejected: 0 });
+    // Embedded PostgreSQL runs one session: there the second batch's writes queue behind the first's.
+    expect(most).toBe(t.db.target.embedded ? 1 : 2);
+    // Again, with one row changed, one bad and two new ones among them.
+    const second = [...first.slice(0, 6), body(6, 'اغتيال قيادي في ريف دير الزور'), { category: 'assassination' }, ...first.slice(7), body(12), body(13)];
+    const summary = await importer().import(rows(second));
+    expect(summary).toMatchObject({ read: 15, recorded: 2, unchanged: 11, corrected: 1, rejected: 1, problems: [{ line: 8, reason: 'invalid fields' }] });
+    for (let n = 0; n < 14; n++) expect(await recordedFrom(`pair-${n}`)).toHaveLength(1);
+    const [changed] = await recordedFrom('pair-6');
+    expect((await http().get(`/incidents/${changed}`).expect(200)).body.title.text).toBe('اغتيال قيادي في ريف دير الزور');
+  });
+
   it('refuses only the row whose data the database will not store, when the rest of its batch is fine', async () => {
     const validateAsTheApiDoes = recordIncidentValidator();
     const gazetteer = new Gazetteer(pool(), { memoize: true });
