@@ -22,8 +22,6 @@ import { isEntryPoint } from './support/entry-point.js';
 import { closedLoop, InProcessService, type LoadFigures } from './support/in-process.js';
 import { startService, type BenchService } from './support/service.js';
 
-export type { LoadFigures };
-
 const CONNECTIONS = 32;
 const WARM_UP_SECONDS = 3;
 

@@ -31,6 +31,8 @@ export interface LoadFigures {
  * which no web layer could go on the same machine.
  */
 export class InProcessService {
+  private readonly judge = recordIncidentValidator();
+
   private constructor(
     private readonly close: () => Promise<void>,
     private readonly keys: ApiKeys,
@@ -49,8 +51,6 @@ export class InProcessService {
     const timelines = new TimelineQueries(dataSource, gazetteer, undefined as unknown as Projections, store);
     return new InProcessService(() => dataSource.destroy(), new ApiKeys(pool), key, commands, timelines);
   }
-
-  private readonly judge = recordIncidentValidator();
 
   /** POST /incidents with this body, less the web layer. */
   async record(body: unknown): Promise<void> {
