@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { incidentNaming, tribe, uniqueName } from '../actors/support/actor-requests.js';
 import { openTestApp, type TestApp } from '../support/test-app.js';
 
@@ -44,7 +45,7 @@ async function lineOf(requestId: string | undefined): Promise<LogLine> {
       expect(found).toHaveLength(1);
       return found[0];
     }
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
   }
   throw new Error(`No request log line has req.id ${requestId}`);
 }
@@ -208,7 +209,7 @@ describe('the request log', () => {
   it('does not log the health checks load balancers make every few seconds', async () => {
     const before = lines().length;
     const response = await t.anonymous().get('/health').expect(200);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
     expect(lines().slice(before).filter((line) => line.req?.path === '/health')).toEqual([]);
     expect(response.headers['x-request-id']).toBeDefined();
   });

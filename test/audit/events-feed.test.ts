@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { getMetadataStorage } from 'class-validator';
 import { EventFeedQueryDto } from '../../src/audit/http/event-feed.dto.js';
 import { EventStore } from '../../src/event-store/index.js';
 import { openTestApp, type TestApp } from '../support/test-app.js';
 import { describeOnServer, logSettled } from '../support/test-database.js';
-import { appendMixedStreams, auditStream, checkpointsInSafeOrder, sleep } from './support/log.js';
+import { appendMixedStreams, auditStream, checkpointsInSafeOrder } from './support/log.js';
 
 let t: TestApp;
 let store: EventStore;

@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PassThrough, Writable } from 'node:stream';
 import { text } from 'node:stream/consumers';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { EventLog, type LogPage } from '../../src/audit/event-log.js';
 import { exportEvents, type ExportOptions } from '../../src/audit/export-events.js';
 import { exportCommand } from '../../src/audit/export.cli.js';
 import { EventStore, parseCheckpoint } from '../../src/event-store/index.js';
 import { openTestApp, type TestApp } from '../support/test-app.js';
 import { describeOnServer, logSettled } from '../support/test-database.js';
-import { appendMixedStreams, auditStream, checkpointsInSafeOrder, sleep } from './support/log.js';
+import { appendMixedStreams, auditStream, checkpointsInSafeOrder } from './support/log.js';
 
 let t: TestApp;
 let store: EventStore;

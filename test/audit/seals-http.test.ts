@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import canonicalize from 'canonicalize';
 import { createHash, createPublicKey, verify } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { generateSealKey } from '../../src/audit/tamper-evidence/seal-key.js';
 import { EventStore } from '../../src/event-store/index.js';
 import { openTestApp, type TestApp } from '../support/test-app.js';
-import { appendMixedStreams, sleep } from './support/log.js';
+import { appendMixedStreams } from './support/log.js';
 
 let t: TestApp;
 const key = generateSealKey();

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { getMetadataStorage } from 'class-validator';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ChangeFeed } from '../../src/changes/change-feed.js';
 import { ChangesQueryDto } from '../../src/changes/http/changes.dto.js';
 import { EventStore, formatCheckpoint, LOG_START } from '../../src/event-store/index.js';
-import { auditStream, checkpointsInSafeOrder, sleep } from '../audit/support/log.js';
+import { auditStream, checkpointsInSafeOrder } from '../audit/support/log.js';
 import { openTestApp, type TestApp } from '../support/test-app.js';
 import { describeOnServer, logSettled } from '../support/test-database.js';
 

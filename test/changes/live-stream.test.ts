@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { assassinationBody } from '../../src/incidents/http/dto/testing/worked-example-body.js';
 import { LiveController } from '../../src/changes/http/live.controller.js';
 import { openTestApp, type TestApp } from '../support/test-app.js';
@@ -45,7 +46,7 @@ async function until<T>(check: () => T | undefined, timeoutMs = 10_000): Promise
     const value = check();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
   }
 }
 
@@ -115,4 +116,3 @@ describe('an open stream', () => {
   });
 });
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

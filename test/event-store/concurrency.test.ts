@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   EventStore,
   WrongExpectedVersionError,
@@ -21,7 +22,6 @@ beforeAll(async () => {
 afterAll(() => db?.close());
 
 const stream = () => `test-${randomUUID()}`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Follows the log the way a projection does. `stop` waits until the follower has caught up with

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Writable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Agent } from 'supertest';
 import { assassinationBody } from '../../src/incidents/http/dto/testing/worked-example-body.js';
 import { openTestApp, type TestApp } from '../support/test-app.js';
@@ -70,7 +71,7 @@ async function accessLogEntry(query: Record<string, string>, requestId: string) 
     const { entries } = (await as.auditor.get('/audit/access-log').query(query).expect(200)).body;
     const entry = entries.find((candidate: { requestId?: string }) => candidate.requestId === requestId);
     if (entry || Date.now() > deadline) return entry;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
 }
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiKeys } from '../../src/access/api-keys.js';
 import { statementBody } from '../../src/incidents/http/dto/testing/worked-example-body.js';
 import { projectionsPassed } from '../../src/projections/projection-status.js';
@@ -43,8 +44,6 @@ afterAll(async () => {
   await db?.close();
   await Promise.all(dataDirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `done` until it holds, and says how long after `since` it first did; fails after `timeoutMs`. */
 async function msUntil(what: string, since: number, done: () => Promise<boolean>, timeoutMs = 3 * TAKEOVER_MS): Promise<number> {

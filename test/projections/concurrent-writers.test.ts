@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { EventStore, StreamOrderError, type NewEvent, type RecordedEvent } from '../../src/event-store/index.js';
 import { ALL_PROJECTIONS } from '../../src/projections/all-projections.js';
@@ -49,8 +50,6 @@ let committedEvents = 0;
 const rolledBack: string[] = [];
 /** Held transactions that found a later position already committed when they committed. */
 let overtaken = 0;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Appends `events` to the stream in one transaction held open 0-300 ms, then commits or rolls back. */
 async function inHeldTransaction(streamId: string, version: number, events: NewEvent[], outcome: 'COMMIT' | 'ROLLBACK') {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { EventStore } from '../../src/event-store/index.js';
 import { assassinationBody } from '../../src/incidents/http/dto/testing/worked-example-body.js';
 import { ALL_PROJECTIONS } from '../../src/projections/all-projections.js';
@@ -24,7 +25,7 @@ async function caughtUp(timeoutMs = 10_000) {
     const projections = Object.values(answer.body.details?.projections ?? {}).filter((value) => typeof value === 'object');
     if (answer.status === 200 && projections.every((projection: any) => projection.lagEvents === 0)) return answer.body;
     if (Date.now() > deadline) throw new Error(`/health stayed ${answer.status}: ${JSON.stringify(answer.body)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
 }
 

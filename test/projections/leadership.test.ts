@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { EventStore } from '../../src/event-store/index.js';
 import { describeOnServer, openTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { appendIncidents } from './support/incidents.js';
@@ -23,8 +24,6 @@ afterAll(async () => {
   await stopAllWorkers();
   await db?.close();
 });
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function append(incidents: number) {
   const { events } = await appendIncidents(store, next, incidents);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { EventStore } from '../../src/event-store/index.js';
 import { ALL_PROJECTIONS } from '../../src/projections/all-projections.js';
 import { ProjectionDaemon } from '../../src/projections/projection-daemon.js';
@@ -31,8 +32,6 @@ async function recordIncidents(count: number): Promise<void> {
     await store.append(streamOf(id), 'no_stream', [recorded(id, n)]);
   }
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The rows ANALYZE last counted in the table: -1 when it never ran. */
 async function analysedRows(table: string): Promise<number> {

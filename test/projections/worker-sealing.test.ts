@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { loadSealKey } from '../../src/audit/tamper-evidence/seal-key.js';
 import { readSeals } from '../../src/audit/tamper-evidence/seal-store.js';
 import { verifyLog } from '../../src/audit/tamper-evidence/verify.js';
@@ -39,14 +40,14 @@ describeOnServer('workers sealing the log', () => {
     const store = new EventStore(db.pool);
     for (let round = 0; round < 4; round++) {
       await appendMixedStreams(store, 25);
-      await new Promise((resolve) => setTimeout(resolve, 700));
+      await sleep(700);
     }
     await logSettled(db.pool);
     const { rows } = await db.pool.query('SELECT count(*)::int AS events FROM events');
     const deadline = Date.now() + 20_000;
     while ((await sealed()).at(-1)?.events !== rows[0].events) {
       if (Date.now() > deadline) throw new Error(`the workers did not seal the log: ${JSON.stringify(await sealed())}`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await sleep(200);
     }
 
     // Consecutive seals, each over more of the log, all of them signed with the one key.

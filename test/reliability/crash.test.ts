@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/database/embedded-postgres.js';
 import type { Queryable } from '../../src/event-store/index.js';
@@ -134,7 +135,7 @@ async function crashAndRestart(options: { dataDir: string; databaseUrl?: string 
   const load = writeLoad(service.api, run);
   const warmedUp = () => run.acknowledged[CLIENTS - 1]?.answeredAt;
   const loaded = () => performance.now() - (warmedUp() ?? Infinity) >= LOAD_MS && run.acknowledged.length >= MIN_ACKNOWLEDGED;
-  while (!loaded() && performance.now() - loadStarted < 90_000) await new Promise((resolve) => setTimeout(resolve, 50));
+  while (!loaded() && performance.now() - loadStarted < 90_000) await sleep(50);
   // Answers that cross the kill are acknowledged too, but the throughput counts those before it.
   const measured = run.acknowledged.slice(CLIENTS);
   run.measuredWrites = measured.length;

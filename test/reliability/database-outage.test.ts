@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { CONNECTION_TIMEOUT_MS, openDataSource } from '../../src/database/data-source.js';
 import { isDatabaseUnavailable } from '../../src/database/unavailable.js';
@@ -12,7 +13,7 @@ import { PROJECTION_NAMES, foldIncidentStreams, readModelDiscrepancies } from '.
 import { lockHolders } from '../projections/support/workers.js';
 import { fromRoot, startNode, stopAllProcesses, type NodeProcess } from '../support/child-processes.js';
 import { serverUrl } from '../support/test-database.js';
-import { sleep, timelineIds, type Client } from './support/http.js';
+import { timelineIds, type Client } from './support/http.js';
 import { createPrivateCluster, POSTGRES_BIN, privateClusterPossible, type PrivateCluster } from './support/private-cluster.js';
 import { startService, type Service } from './support/service.js';
 

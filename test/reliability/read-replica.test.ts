@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
@@ -10,7 +11,6 @@ import { migrate, openDataSource, poolOf, reachableReplicas, type DatabaseTarget
 import { assassinationBody } from '../../src/incidents/http/dto/testing/worked-example-body.js';
 import { Projections } from '../../src/projections/projections.module.js';
 import { describeOnServer } from '../support/test-database.js';
-import { sleep } from './support/http.js';
 import {
   createPrivateCluster,
   createStreamingReplica,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe } from '@jest/globals';
 import pg, { type Pool } from 'pg';
 import type { DataSource } from 'typeorm';
@@ -80,6 +81,6 @@ export async function logSettled(db: Pick<Pool, 'query'>, timeoutMs = 30_000): P
     );
     if (rows[0].settled) return;
     if (Date.now() > deadline) throw new Error('the log did not settle: a transaction stayed open on the server');
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
   }
 }

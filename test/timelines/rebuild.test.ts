@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CommandBus } from '@nestjs/cqrs';
 import { recordWorkedExample } from '../../src/demo/run-demo.js';
 import { EventStore } from '../../src/event-store/index.js';
@@ -28,7 +29,7 @@ async function caughtUp(names: string[]) {
   const deadline = Date.now() + 10_000;
   while ((await projectionStatus(t.db.pool, names)).some((status) => status.lagEvents > 0)) {
     if (Date.now() > deadline) throw new Error('projections did not catch up');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
 }
 

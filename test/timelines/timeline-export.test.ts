@@ -3,6 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { parse } from 'csv-parse/sync';
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Response as AgentResponse } from 'superagent';
 import { recordWorkedExample } from '../../src/demo/run-demo.js';
 import { WORKED_EXAMPLE_IDS as WORKED } from '../../src/demo/worked-example.js';
@@ -363,7 +364,7 @@ describe('streaming', () => {
     });
     try {
       const sending = streamTo(slowClient, await t.app.get(TimelineExport).csv({}));
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await sleep(300);
       const readWhileBlocked = pagesRead.mock.calls.length;
       // Embedded PostgreSQL has one connection: this would wait forever if the export held it.
       await http().get('/timeline').query({ limit: 1 }).timeout(5000).expect(200);

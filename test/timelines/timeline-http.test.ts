@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CATEGORY_TAXONOMY } from '../../src/incidents/domain/index.js';
 import { incidentStreamId } from '../../src/incidents/incident-stream.js';
 import { openTestApp, type TestApp } from '../support/test-app.js';
@@ -201,9 +202,9 @@ describe('the timeline as it was known at a moment (asOf)', () => {
   it('replays only the events recorded by then: an earlier title, and no incident recorded later', async () => {
     const marker = randomUUID();
     const first = await record(`Before ${marker}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
     const asOf = new Date().toISOString();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
     await http()
       .post(`/incidents/${first.id}/corrections`)
       .send({ changes: { title: { text: `Corrected ${marker}`, language: 'en' } }, reason: 'A later report.' })

@@ -3,6 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { recordWorkedExample } from '../../src/demo/run-demo.js';
 import { WORKED_EXAMPLE_ACTOR_IDS } from '../../src/demo/worked-example-actors.js';
@@ -106,7 +107,7 @@ async function eventually<T>(check: () => Promise<T>, what: string, timeoutMs = 
       last = error;
     }
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
 }
 

@@ -2,8 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { EventStore } from '../../../src/event-store/index.js';
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** A stream of the test's own; no projection reads it (they read `incident-…` streams). */
 export const auditStream = (name = 'ledger') => `audit-test-${name}-${randomUUID()}`;
 

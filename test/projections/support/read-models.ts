@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Queryable } from '../../../src/event-store/index.js';
 import { evolve, initialState, type IncidentEvent, type IncidentState } from '../../../src/incidents/domain/index.js';
 import { ALL_PROJECTIONS } from '../../../src/projections/all-projections.js';
@@ -143,8 +144,6 @@ export async function checkpoints(db: Queryable): Promise<Record<string, Pick<Pr
     statuses.map(({ name, eventsHandled, state, error }) => [name, { eventsHandled, state, ...(error ? { error } : {}) }]),
   );
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Waits until every projection has handled every committed event (no lag), and returns when

@@ -1,4 +1,5 @@
 import { readdir, readFile, readlink } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Queryable } from '../../../src/event-store/index.js';
 import { projectionLockSql } from '../../../src/projections/projection-status.js';
 import { RUN_SOURCES, fromRoot, startNode, stopAllProcesses, type NodeProcess } from '../../support/child-processes.js';
@@ -78,8 +79,6 @@ export async function workerOwningPort(workers: readonly WorkerProcess[], port: 
   }
   return undefined;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The worker holding each projection's lock, once every projection has one held by a worker's

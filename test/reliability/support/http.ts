@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 /** Plain HTTP to a service on a real socket (in this process or another), with an API key. */
 
 export interface Reply {
@@ -47,8 +49,6 @@ export function client(baseUrl: string, key: string): Client {
     post: (path, request) => send('POST', path, request),
   };
 }
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * GET until the answer is not a 503 (the read models catching up answer 503 with Retry-After),
