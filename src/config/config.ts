@@ -15,7 +15,7 @@ export interface AppConfig {
   sealing: SealingConfig;
   /** PUBLIC_READ=true: reads a viewer may make need no key. */
   publicRead: boolean;
-  /** RATE_LIMIT_PER_MINUTE: requests per key per minute, per process; 0 for none. */
+  /** RATE_LIMIT_PER_MINUTE: requests per key per minute, counted by all API processes together; 0 for none. */
   rateLimitPerMinute: number;
   /** CORS_ORIGINS: origins (comma-separated) whose pages may call the API; none by default. */
   corsOrigins: string[];
