@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { Logger } from '@nestjs/common';
 import pg, { type Pool } from 'pg';
 import { CONNECTION_TIMEOUT_MS } from '../database/data-source.js';
@@ -20,6 +21,20 @@ export interface DaemonOptions {
 /** A projection's advisory lock is `hashtext('projection:' || name)`: who holds it works the projection. */
 export const PROJECTION_LOCK_PREFIX = 'projection:';
 const lockKey = (projection: Projection) => `${PROJECTION_LOCK_PREFIX}${projection.name}`;
+
+/** This process, as /health names the one working a projection: its host and pid. */
+export const THIS_PROCESS = `${hostname()}:${process.pid}`;
+
+/**
+ * The application_name of a daemon's control connection, which holds its locks: how
+ * projectionStatus finds who works a projection. PostgreSQL keeps 63 bytes of it; a longer host
+ * name loses its end, not the pid.
+ */
+export const DAEMON_APPLICATION = 'projection-daemon';
+const daemonApplicationName = () => {
+  const pid = `:${process.pid}`;
+  return `${DAEMON_APPLICATION} ${hostname().slice(0, 63 - DAEMON_APPLICATION.length - 1 - pid.length)}${pid}`;
+};
 
 /**
  * Keeps every projection following the log. Woken by appends (in this process directly, in other
@@ -158,7 +173,7 @@ export class ProjectionDaemon {
     if (this.control) return this.control;
     const control = new pg.Client({
       connectionString: this.options.serverUrl,
-      application_name: 'projection-daemon',
+      application_name: daemonApplicationName(),
       connectionTimeoutMillis: CONNECTION_TIMEOUT_MS,
       // A connection cut without a word (a network failure) would keep the locks' holder
       // believing it leads while the server has let another take over.

@@ -1,6 +1,6 @@
 import type { Queryable } from '../event-store/index.js';
 import { formatCheckpoint } from '../event-store/index.js';
-import { PROJECTION_LOCK_PREFIX } from './projection-daemon.js';
+import { DAEMON_APPLICATION, PROJECTION_LOCK_PREFIX, THIS_PROCESS } from './projection-daemon.js';
 
 export interface ProjectionStatus {
   name: string;
@@ -18,6 +18,8 @@ export interface ProjectionStatus {
    * on embedded PostgreSQL, the service's one process always does.
    */
   working: boolean;
+  /** Which process works it: `<host>:<pid>`, as its daemon's connection is named. */
+  workedBy?: string;
   updatedAt: Date;
 }
 
@@ -37,6 +39,8 @@ export async function projectionStatus(db: Queryable, names: readonly string[], 
   const { rows } = await db.query(
     `SELECT p.name, p.state, p.transaction_id::text, p.position, p.error, p.error_position, p.events_handled, p.updated_at,
             EXISTS (SELECT 1 FROM pg_locks l WHERE ${projectionLockSql('l', 'p.name')}) AS working,
+            (SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+             WHERE ${projectionLockSql('l', 'p.name')}) AS worked_by,
             (SELECT count(*) FROM events e
              WHERE (e.transaction_id, e.global_position) > (p.transaction_id, p.position)) AS lag_events,
             (SELECT extract(epoch FROM now() - e.recorded_at) FROM events e
@@ -55,8 +59,15 @@ export async function projectionStatus(db: Queryable, names: readonly string[], 
     lagSeconds: Math.max(0, Math.round(Number(row.lag_seconds ?? 0) * 1000) / 1000),
     ...(row.error ? { error: row.error, errorPosition: Number(row.error_position) } : {}),
     working: options.embedded === true || row.working,
+    ...workedBy(row.worked_by, options.embedded === true),
     updatedAt: row.updated_at,
   }));
+}
+
+function workedBy(applicationName: string | null, embedded: boolean): { workedBy?: string } {
+  if (embedded) return { workedBy: THIS_PROCESS };
+  const prefix = `${DAEMON_APPLICATION} `;
+  return applicationName?.startsWith(prefix) ? { workedBy: applicationName.slice(prefix.length) } : {};
 }
 
 /** Whether every named projection has handled the event at this global position. */

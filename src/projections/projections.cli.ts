@@ -27,7 +27,7 @@ export function projectionsCommand(withDatabase: WithDatabase): Command {
           statuses.map((status) => ({
             projection: status.name,
             state: status.state,
-            ...(server ? { 'worked by a process': status.working ? 'yes' : 'no' } : {}),
+            ...(server ? { 'worked by': status.workedBy ?? (status.working ? 'a process' : 'no one') } : {}),
             checkpoint: status.checkpoint,
             handled: status.eventsHandled,
             'lag (events)': status.lagEvents,

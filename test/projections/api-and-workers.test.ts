@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, hostname, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiKeys } from '../../src/access/api-keys.js';
@@ -149,6 +149,11 @@ describeOnServer('two APIs and two projection workers on one database', () => {
     expect(caughtUpMs).toBeLessThanOrEqual(TAKEOVER_MS);
     const leaders = await projectionLeaders(db.pool, workers, 1000);
     for (const name of PROJECTION_NAMES) expect(leaders[name]).toBe(survivor);
+    // And each API's /health names it as the process working every projection.
+    for (const { api } of apis) {
+      const { body } = await api.get('/health');
+      for (const name of PROJECTION_NAMES) expect(body.details.projections[name].workedBy).toBe(`${hostname()}:${survivor.pid}`);
+    }
 
     // Each acknowledged write once in the log, at the position it answered, and nothing else.
     const { rows: events } = await db.pool.query(

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventStore } from '../../src/event-store/index.js';
 import { assassinationBody } from '../../src/incidents/http/dto/testing/worked-example-body.js';
@@ -35,6 +36,7 @@ describeOnServer('GET /health of an API whose projections are left to workers', 
     const down = await health(503);
     expect(down.error.projections.timeline).toMatchObject({ state: 'running', working: false });
     expect(down.error.projections.timeline.lagEvents).toBeGreaterThan(0);
+    expect(down.error.projections.timeline.workedBy).toBeUndefined();
 
     // A worker's daemon, on a connection of its own, takes every projection's lock and catches up.
     const worker = new ProjectionDaemon(t.db.pool, new EventStore(t.db.pool), ALL_PROJECTIONS, { serverUrl: t.db.target.url, pollMs: 100 });
@@ -42,7 +44,8 @@ describeOnServer('GET /health of an API whose projections are left to workers', 
     try {
       const up = await caughtUp();
       for (const name of ALL_PROJECTIONS.map((projection) => projection.name)) {
-        expect(up.details.projections[name]).toMatchObject({ state: 'running', working: true, lagEvents: 0 });
+        // Named by host and pid: the worker here is this test's own process.
+        expect(up.details.projections[name]).toMatchObject({ state: 'running', working: true, lagEvents: 0, workedBy: `${hostname()}:${process.pid}` });
       }
     } finally {
       await worker.stop();

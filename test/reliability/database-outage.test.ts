@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
@@ -285,7 +285,7 @@ describeWithPrivateCluster('PostgreSQL stopped under a write load and started ag
     expect(new Set(outage.timeline)).toEqual(new Set(written));
     expect(await readModelDiscrepancies(log!, await foldIncidentStreams(log!))).toEqual([]);
     const holders = await lockHolders(log!, PROJECTION_NAMES);
-    expect(Object.values(holders).map((holder) => holder?.applicationName)).toEqual(PROJECTION_NAMES.map(() => 'projection-daemon'));
+    expect(Object.values(holders).map((holder) => holder?.applicationName)).toEqual(PROJECTION_NAMES.map(() => `projection-daemon ${hostname()}:${service.process.pid}`));
     expect(service.process.output()).toContain('projections paused');
     expect(service.process.output()).toContain('projections resumed');
   });

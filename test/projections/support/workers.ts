@@ -95,7 +95,7 @@ export async function projectionLeaders(
     const byName: Record<string, WorkerProcess> = {};
     for (const [name, holder] of Object.entries(holders)) {
       const worker = holder && (await workerOwningPort(workers, holder.clientPort));
-      if (worker && holder.applicationName === 'projection-daemon') byName[name] = worker;
+      if (worker && holder.applicationName.startsWith('projection-daemon ')) byName[name] = worker;
     }
     if (Object.keys(byName).length === PROJECTION_NAMES.length) return byName;
     if (Date.now() > deadline) throw new Error(`not every projection has a leader among the workers: ${JSON.stringify(holders)}`);
@@ -111,7 +111,7 @@ export async function daemonsConnected(db: Queryable, count: number, timeoutMs =
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { rows } = await db.query(
-      `SELECT count(*)::int AS daemons FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'projection-daemon'`,
+      `SELECT count(*)::int AS daemons FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'projection-daemon %'`,
     );
     if (rows[0].daemons === count) return;
     if (Date.now() > deadline) throw new Error(`expected ${count} daemon connections, found ${rows[0].daemons}`);
