@@ -7,7 +7,7 @@ import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { ApiKeys } from '../../src/access/api-keys.js';
 import { createApp } from '../../src/app.js';
-import { migrate, openDataSource, poolOf, reachableReplicas, type DatabaseTarget } from '../../src/database/data-source.js';
+import { migrate, openDataSource, poolOf, reachableReplicas, readPoolOf, type DatabaseTarget } from '../../src/database/data-source.js';
 import { assassinationBody } from '../../src/incidents/http/dto/testing/worked-example-body.js';
 import { Projections } from '../../src/projections/projections.module.js';
 import { describeOnServer } from '../support/test-database.js';
@@ -25,6 +25,8 @@ import {
  * replay shows where each request is answered from: timelines, statistics, exports and actor
  * search miss what the primary already has, while writes and incident reads carry on. A read
  * given a write's minPosition waits for the replica itself, never answering without the write.
+ * A read the standby cancels for a recovery conflict, or one it cannot take at all, is answered
+ * by the primary.
  */
 
 const describeWithReplica = streamingReplicaPossible()
@@ -79,6 +81,21 @@ async function replicaCaughtUp(): Promise<void> {
     if (Date.now() > deadline) throw new Error('the replica did not catch up with the primary');
     await sleep(20);
   }
+}
+
+/** Queries the standby cancelled because they held a lock its replay needed, in this database. */
+async function lockConflicts(): Promise<number> {
+  const { rows } = await standby!.query('SELECT confl_lock::int AS conflicts FROM pg_stat_database_conflicts WHERE datname = current_database()');
+  return rows[0].conflicts;
+}
+
+/** Whether a query holding this text runs on the replica now. */
+async function replicaRunning(text: string): Promise<boolean> {
+  const { rows } = await standby!.query(
+    `SELECT count(*)::int AS running FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() AND strpos(query, $1) > 0`,
+    [text],
+  );
+  return rows[0].running > 0;
 }
 
 /** Runs `work` while the replica receives the primary's WAL but replays none of it. */
@@ -186,6 +203,46 @@ describeWithReplica('reads from a streaming replica', () => {
       const { rows } = await standby!.query('SELECT count(*)::int AS events FROM events WHERE global_position >= $1', [position]);
       expect(rows[0].events).toBe(0);
     });
+  }, 60_000);
+
+  it('answers from the primary a read the replica cancels for a recovery conflict, and passes the replica over', async () => {
+    // The standby gives a query in the way of its replay this long before cancelling it (30 s by default).
+    await standby!.query(`ALTER SYSTEM SET max_standby_streaming_delay = '100ms'`);
+    await standby!.query('SELECT pg_reload_conf()');
+    try {
+      await recordIncident();
+      await replicaCaughtUp();
+      const conflictsBefore = await lockConflicts();
+      // A read of the timeline's table that lasts, from wherever readPoolOf sends it (the replica).
+      const read = readPoolOf(dataSource!).query(
+        `SELECT pg_is_in_recovery() AS on_replica, (SELECT count(*)::int FROM timeline_entries) AS entries FROM pg_sleep(1.5)`,
+      );
+      for (const deadline = Date.now() + 10_000; !(await replicaRunning('pg_sleep(1.5)')); await sleep(10)) {
+        if (Date.now() > deadline) throw new Error('the read did not start on the replica');
+      }
+      // An exclusive lock on the primary (as ALTER TABLE or VACUUM FULL takes one) reaches the
+      // standby's replay, which the read holds up.
+      const primarySession = await poolOf(dataSource!).connect();
+      try {
+        await primarySession.query('BEGIN');
+        await primarySession.query('LOCK TABLE timeline_entries IN ACCESS EXCLUSIVE MODE');
+        await primarySession.query('COMMIT');
+      } finally {
+        primarySession.release();
+      }
+
+      const { rows } = (await read) as pg.QueryResult;
+      expect(rows[0].on_replica).toBe(false);
+      expect(rows[0].entries).toBeGreaterThan(0);
+      expect(await lockConflicts()).toBe(conflictsBefore + 1);
+      // Passed over for a few seconds: the next read goes to the primary too.
+      const next = (await readPoolOf(dataSource!).query('SELECT pg_is_in_recovery() AS on_replica')) as pg.QueryResult;
+      expect(next.rows[0].on_replica).toBe(false);
+    } finally {
+      await standby!.query('ALTER SYSTEM RESET max_standby_streaming_delay');
+      await standby!.query('SELECT pg_reload_conf()');
+    }
+    await sleep(5_500);
   }, 60_000);
 
   it('answers from the primary while the replica cannot be reached, and reads from the replica again once it is back', async () => {
