@@ -26,9 +26,15 @@ export interface BenchService {
  */
 const root = resolve(process.env.BENCH_SERVICE_DIR ?? fileURLToPath(new URL('../../', import.meta.url)));
 
+/**
+ * BENCH_PROFILE_DIR: run the service with V8's CPU profiler, which writes a .cpuprofile there when
+ * the service stops (open it in Chrome's DevTools). NODE_OPTIONS cannot carry --cpu-prof.
+ */
+const profiling = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_PROFILE_DIR)}`] : [];
+
 export async function startService(databaseUrl: string, env: Record<string, string> = {}): Promise<BenchService> {
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-service-'));
-  const child = spawn(process.execPath, [join(root, 'dist/main.js')], {
+  const child = spawn(process.execPath, [...profiling, join(root, 'dist/main.js')], {
     cwd: root,
     env: {
       ...process.env,
