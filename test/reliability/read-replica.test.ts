@@ -215,9 +215,9 @@ describeWithReplica('reads from a streaming replica', () => {
       const conflictsBefore = await lockConflicts();
       // A read of the timeline's table that lasts, from wherever readPoolOf sends it (the replica).
       const read = readPoolOf(dataSource!).query(
-        `SELECT pg_is_in_recovery() AS on_replica, (SELECT count(*)::int FROM timeline_entries) AS entries FROM pg_sleep(1.5)`,
+        `SELECT pg_is_in_recovery() AS on_replica, (SELECT count(*)::int FROM timeline_entries) AS entries FROM pg_sleep(3)`,
       );
-      for (const deadline = Date.now() + 10_000; !(await replicaRunning('pg_sleep(1.5)')); await sleep(10)) {
+      for (const deadline = Date.now() + 10_000; !(await replicaRunning('pg_sleep(3)')); await sleep(10)) {
         if (Date.now() > deadline) throw new Error('the read did not start on the replica');
       }
       // An exclusive lock on the primary (as ALTER TABLE or VACUUM FULL takes one) reaches the
