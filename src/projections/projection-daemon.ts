@@ -22,19 +22,15 @@ export interface DaemonOptions {
 export const PROJECTION_LOCK_PREFIX = 'projection:';
 const lockKey = (projection: Projection) => `${PROJECTION_LOCK_PREFIX}${projection.name}`;
 
-/** This process, as /health names the one working a projection: its host and pid. */
-export const THIS_PROCESS = `${hostname()}:${process.pid}`;
-
 /**
- * The application_name of a daemon's control connection, which holds its locks: how
- * projectionStatus finds who works a projection. PostgreSQL keeps 63 bytes of it; a longer host
- * name loses its end, not the pid.
+ * A daemon's control connection, which holds its locks, is named `projection-daemon <host>:<pid>`:
+ * how projectionStatus tells which process works a projection. PostgreSQL keeps 63 bytes of an
+ * application_name, so a longer host name loses its end, not the pid.
  */
 export const DAEMON_APPLICATION = 'projection-daemon';
-const daemonApplicationName = () => {
-  const pid = `:${process.pid}`;
-  return `${DAEMON_APPLICATION} ${hostname().slice(0, 63 - DAEMON_APPLICATION.length - 1 - pid.length)}${pid}`;
-};
+const PID = `:${process.pid}`;
+/** This process as /health names the one working a projection: its host and pid. */
+export const THIS_PROCESS = `${hostname().slice(0, 63 - DAEMON_APPLICATION.length - 1 - PID.length)}${PID}`;
 
 /**
  * Keeps every projection following the log. Woken by appends (in this process directly, in other
@@ -173,7 +169,7 @@ export class ProjectionDaemon {
     if (this.control) return this.control;
     const control = new pg.Client({
       connectionString: this.options.serverUrl,
-      application_name: daemonApplicationName(),
+      application_name: `${DAEMON_APPLICATION} ${THIS_PROCESS}`,
       connectionTimeoutMillis: CONNECTION_TIMEOUT_MS,
       // A connection cut without a word (a network failure) would keep the locks' holder
       // believing it leads while the server has let another take over.

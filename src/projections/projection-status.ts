@@ -38,9 +38,8 @@ export const projectionLockSql = (lock: string, name: string) => `
 export async function projectionStatus(db: Queryable, names: readonly string[], options: { embedded?: boolean } = {}): Promise<ProjectionStatus[]> {
   const { rows } = await db.query(
     `SELECT p.name, p.state, p.transaction_id::text, p.position, p.error, p.error_position, p.events_handled, p.updated_at,
-            EXISTS (SELECT 1 FROM pg_locks l WHERE ${projectionLockSql('l', 'p.name')}) AS working,
-            (SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-             WHERE ${projectionLockSql('l', 'p.name')}) AS worked_by,
+            (SELECT coalesce(a.application_name, '') FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid
+             WHERE ${projectionLockSql('l', 'p.name')} LIMIT 1) AS lock_holder,
             (SELECT count(*) FROM events e
              WHERE (e.transaction_id, e.global_position) > (p.transaction_id, p.position)) AS lag_events,
             (SELECT extract(epoch FROM now() - e.recorded_at) FROM events e
@@ -58,12 +57,13 @@ export async function projectionStatus(db: Queryable, names: readonly string[], 
     lagEvents: Number(row.lag_events),
     lagSeconds: Math.max(0, Math.round(Number(row.lag_seconds ?? 0) * 1000) / 1000),
     ...(row.error ? { error: row.error, errorPosition: Number(row.error_position) } : {}),
-    working: options.embedded === true || row.working,
-    ...workedBy(row.worked_by, options.embedded === true),
+    working: options.embedded === true || row.lock_holder !== null,
+    ...workedBy(row.lock_holder, options.embedded === true),
     updatedAt: row.updated_at,
   }));
 }
 
+/** The process a daemon's lock names (see DAEMON_APPLICATION); none for a lock held by anything else. */
 function workedBy(applicationName: string | null, embedded: boolean): { workedBy?: string } {
   if (embedded) return { workedBy: THIS_PROCESS };
   const prefix = `${DAEMON_APPLICATION} `;

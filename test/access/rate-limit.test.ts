@@ -108,7 +108,11 @@ describeOnServer('several API processes on one database', () => {
   it('share one count a key: what one has counted, the other refuses past', async () => {
     const first = await openTestApp({ access: { publicRead: false, rateLimit: { perMinute: PER_MINUTE } } });
     const secondSource = await openDataSource(first.db.target);
-    const second = await createApp(secondSource, { logging: { level: 'error' }, projections: { runInProcess: false }, access: { publicRead: false, rateLimit: { perMinute: PER_MINUTE } } });
+    const second = await createApp(secondSource, {
+      logging: { level: 'error' },
+      projections: { runInProcess: false },
+      access: { publicRead: false, rateLimit: { perMinute: PER_MINUTE } },
+    });
     await second.init();
     try {
       const { key } = await first.keys.create('shared-desk', 'viewer', 'test');
