@@ -28,7 +28,11 @@ const storable = fc.jsonValue().filter((value) => !/\\u0000|\\ud[89a-f][0-9a-f]{
  * U+E000 up among them: there, code points (and UTF-8 bytes) sort otherwise than UTF-16 code units.
  */
 const unicodeNames = fc
-  .dictionary(fc.oneof(fc.string({ unit: 'binary', maxLength: 4 }), fc.constantFrom('\ufb33', '\ud83d\ude00', '\ue000', 'a', 'ab', '\t', '\n')), fc.jsonValue({ stringUnit: 'binary', maxDepth: 2 }), { maxKeys: 12 })
+  .dictionary(
+    fc.oneof(fc.string({ unit: 'binary', maxLength: 4 }), fc.constantFrom('\ufb33', '\ud83d\ude00', '\ue000', 'a', 'ab', '\t', '\n')),
+    fc.jsonValue({ stringUnit: 'binary', maxDepth: 2 }),
+    { maxKeys: 12 },
+  )
   .filter((value) => !/\\u0000/.test(JSON.stringify(value)));
 
 describe('canonicalFromJsonbText', () => {
