@@ -111,7 +111,9 @@ describe('exportEvents', () => {
   it('stops reading the log, and says why, when the output fails', async () => {
     const out = new PassThrough({ highWaterMark: 64 });
     const exporting = exportEvents(log, out, { batchSize: 5 });
-    await sleep(50);
+    // Once the export writes (a fixed wait could end before it starts, on a busy machine, and the
+    // error would then have no one to hear it).
+    while (out.readableLength === 0) await sleep(10);
     out.destroy(new Error('disk full'));
     await expect(exporting).rejects.toThrow('disk full');
   });
