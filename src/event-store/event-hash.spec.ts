@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { createHash } from 'node:crypto';
-import { canonicalJson, eventHash, hashDocument, type HashedContent } from './event-hash.js';
+import { canonicalJson, eventHash, givesHash, hashDocument, storedBytesGiveHash, type HashedContent } from './event-hash.js';
 
 describe('canonicalJson (RFC 8785)', () => {
   it('writes numbers as the RFC shows (section 3.2.2.3)', () => {
@@ -72,5 +72,35 @@ describe('the document an event hash covers', () => {
 
   it('names no previous hash for a stream\'s first event', () => {
     expect(JSON.parse(hashDocument({ ...content, streamVersion: 1 }, null)).previous).toBeNull();
+  });
+
+  it('is put together the same from stored bytes as from strings, whatever the content', () => {
+    const contents = fc.record({
+      streamId: fc.string({ unit: 'binary', maxLength: 60 }),
+      streamVersion: fc.integer({ min: 1, max: 1e6 }),
+      type: fc.string({ unit: 'grapheme', maxLength: 30 }),
+      schemaVersion: fc.integer({ min: 1, max: 9 }),
+      // Large values too: the bytes are put together in a buffer that grows for them.
+      canonicalData: fc.jsonValue({ stringUnit: 'grapheme', maxDepth: 3 }).map(canonicalJson),
+      canonicalMetadata: fc.oneof(
+        { arbitrary: fc.jsonValue().map(canonicalJson), weight: 19 },
+        { arbitrary: fc.string({ minLength: 70_000, maxLength: 70_000 }).map((text) => JSON.stringify(text)), weight: 1 },
+      ),
+      recordedAt: fc.constant(content.recordedAt),
+    });
+    fc.assert(
+      fc.property(contents, fc.option(fc.uint8Array({ minLength: 32, maxLength: 32 })), (hashed, previousBytes) => {
+        const previous = previousBytes === null ? null : Buffer.from(previousBytes);
+        const data = Buffer.from(hashed.canonicalData);
+        const metadata = Buffer.from(hashed.canonicalMetadata);
+        const hash = eventHash(hashed, previous);
+        expect(storedBytesGiveHash(hashed, data, metadata, previous, hash)).toBe(true);
+        expect(givesHash(hashed, previous, hash)).toBe(true);
+        const other = Buffer.from(hash);
+        other[31] ^= 1;
+        expect(storedBytesGiveHash(hashed, data, metadata, previous, other)).toBe(false);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

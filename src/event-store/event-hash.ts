@@ -61,6 +61,9 @@ export interface HashedContent {
  */
 export const RECORDED_AT_TEXT = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
+/** What an event's hash covers besides its data and metadata (and the hash before it). */
+export type HashedFields = Omit<HashedContent, 'canonicalData' | 'canonicalMetadata'>;
+
 /**
  * The document an event's hash is the SHA-256 of: the RFC 8785 form of
  * `{data, metadata, previous, recordedAt, schemaVersion, stream, type, version}`, where
@@ -68,11 +71,18 @@ export const RECORDED_AT_TEXT = (column: string) => `to_char(${column} AT TIME Z
  * written in their canonical order; `hashDocumentSql` writes the same bytes in the database.
  */
 export function hashDocument(content: HashedContent, previous: Buffer | null): string {
+  return DOCUMENT_OPENING + content.canonicalData + BETWEEN_DATA_AND_METADATA + content.canonicalMetadata + documentEnd(content, previous);
+}
+
+const DOCUMENT_OPENING = '{"data":';
+const BETWEEN_DATA_AND_METADATA = ',"metadata":';
+
+/** The document after the metadata. */
+function documentEnd(fields: HashedFields, previous: Buffer | null): string {
   return (
-    `{"data":${content.canonicalData},"metadata":${content.canonicalMetadata},` +
-    `"previous":${previous === null ? 'null' : `"${previous.toString('hex')}"`},"recordedAt":"${content.recordedAt}",` +
-    `"schemaVersion":${content.schemaVersion},"stream":${JSON.stringify(content.streamId)},` +
-    `"type":${JSON.stringify(content.type)},"version":${content.streamVersion}}`
+    `,"previous":${previous === null ? 'null' : `"${previous.toString('hex')}"`},"recordedAt":"${fields.recordedAt}",` +
+    `"schemaVersion":${fields.schemaVersion},"stream":${JSON.stringify(fields.streamId)},` +
+    `"type":${JSON.stringify(fields.type)},"version":${fields.streamVersion}}`
   );
 }
 
@@ -84,9 +94,32 @@ export function eventHash(content: HashedContent, previous: Buffer | null): Buff
   return Buffer.from(hash('sha256', hashDocument(content, previous), 'binary'), 'binary');
 }
 
-/** Whether an event's content gives the hash it holds: what `audit verify` asks of every event, without a Buffer. */
+/** Whether an event's content gives the hash it holds, without a Buffer. */
 export function givesHash(content: HashedContent, previous: Buffer | null, expected: Buffer): boolean {
-  const actual = hash('sha256', hashDocument(content, previous), 'binary');
+  return sameBytes(hash('sha256', hashDocument(content, previous), 'binary'), expected);
+}
+
+let documentBytes = Buffer.allocUnsafe(64 * 1024);
+
+/**
+ * givesHash for data and metadata as the store keeps them, canonical text in UTF-8 bytes: what
+ * `audit verify` asks of every event. The same document, put together as bytes, so the content
+ * is neither decoded into a string nor encoded back for the hash.
+ */
+export function storedBytesGiveHash(fields: HashedFields, data: Buffer, metadata: Buffer, previous: Buffer | null, expected: Buffer): boolean {
+  const end = documentEnd(fields, previous);
+  const length = DOCUMENT_OPENING.length + data.length + BETWEEN_DATA_AND_METADATA.length + metadata.length + Buffer.byteLength(end);
+  if (documentBytes.length < length) documentBytes = Buffer.allocUnsafe(Math.max(length, 2 * documentBytes.length));
+  let at = documentBytes.write(DOCUMENT_OPENING, 0, 'latin1');
+  at += data.copy(documentBytes, at);
+  at += documentBytes.write(BETWEEN_DATA_AND_METADATA, at, 'latin1');
+  at += metadata.copy(documentBytes, at);
+  at += documentBytes.write(end, at, 'utf8');
+  return sameBytes(hash('sha256', documentBytes.subarray(0, at), 'binary'), expected);
+}
+
+/** A hash as a binary string against one as bytes. */
+function sameBytes(actual: string, expected: Buffer): boolean {
   if (expected.length !== actual.length) return false;
   for (let i = 0; i < actual.length; i++) if (actual.charCodeAt(i) !== expected[i]) return false;
   return true;

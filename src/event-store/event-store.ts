@@ -139,7 +139,7 @@ function appendStatement(shape: { any: boolean; idempotent: boolean }) {
       ),
       appended AS (
         INSERT INTO events (stream_id, stream_version, type, schema_version, data, metadata, previous_hash, hash)
-        SELECT $1, c.stream_version, n.type, n.schema_version, n.data::jsonb, n.metadata::jsonb, c.previous_hash, c.hash
+        SELECT $1, c.stream_version, n.type, n.schema_version, n.data::json, n.metadata::json, c.previous_hash, c.hash
         FROM chained c JOIN new_events n USING (ordinality)
         ORDER BY c.ordinality
         RETURNING global_position, stream_version
@@ -166,7 +166,7 @@ APPEND_STATEMENTS.set('one/false/false', {
   name: 'event-store.append.one.expected',
   text: `
     INSERT INTO events (stream_id, stream_version, type, schema_version, data, metadata, previous_hash, hash)
-    SELECT $1, base.version + 1, $3, $4, $5::text::jsonb, $6::text::jsonb, base.hash,
+    SELECT $1, base.version + 1, $3, $4, $5::text::json, $6::text::json, base.hash,
            ${hashDocumentSql({ data: '$5::text', metadata: '$6::text', previous: 'base.hash', recordedAt: 'now()', schemaVersion: '$4::int', stream: '$1::text', type: '$3::text', version: 'base.version + 1' })}
     FROM (${EXPECTED_BASE}) AS base
     RETURNING global_position, stream_version`,
@@ -181,7 +181,7 @@ const START_STREAM = {
   name: 'event-store.append.one.new',
   text: `
     INSERT INTO events (stream_id, stream_version, type, schema_version, data, metadata, previous_hash, hash)
-    VALUES ($1, 1, $2, $3, $4::text::jsonb, $5::text::jsonb, NULL,
+    VALUES ($1, 1, $2, $3, $4::text::json, $5::text::json, NULL,
             ${hashDocumentSql({ data: '$4::text', metadata: '$5::text', previous: 'NULL::bytea', recordedAt: 'now()', schemaVersion: '$3::int', stream: '$1::text', type: '$2::text', version: '1' })})
     RETURNING global_position, stream_version`,
 };
@@ -209,7 +209,7 @@ const START_STREAMS = {
       FROM chained c JOIN new_events n ON n.stream_id = c.stream_id AND n.stream_version = c.stream_version + 1
     )
     INSERT INTO events (stream_id, stream_version, type, schema_version, data, metadata, previous_hash, hash)
-    SELECT c.stream_id, c.stream_version, n.type, n.schema_version, n.data::jsonb, n.metadata::jsonb, c.previous_hash, c.hash
+    SELECT c.stream_id, c.stream_version, n.type, n.schema_version, n.data::json, n.metadata::json, c.previous_hash, c.hash
     FROM chained c JOIN new_events n USING (ordinality)
     ORDER BY c.ordinality
     RETURNING stream_id, global_position`,

@@ -1,12 +1,13 @@
 /**
  * RFC 8785 text of a value from PostgreSQL's own text of a jsonb value, without building the
- * value: what `audit verify` runs on every event, where parsing and walking objects cost more
- * than the rest of the check. jsonb text is rigid (members as `"key": value` and elements
- * separated by `, `, strings escaped as JSON.stringify escapes them, no other whitespace), so
- * rewriting it takes dropping the spaces, sorting each object's members by their names' UTF-16
- * code units, and writing each number as ECMAScript does (jsonb keeps 1e21 as
- * 1000000000000000000000). The tests hold it to the `canonicalize` package over any JSON value
- * that went through jsonb.
+ * value: what `audit verify` runs on events stored while the log kept jsonb (see the migration
+ * events-exact-json), where parsing and walking objects cost more than the rest of the check.
+ * jsonb text is rigid (members as `"key": value` and elements separated by `, `, strings escaped
+ * as JSON.stringify escapes them, no other whitespace), so rewriting it takes dropping the spaces,
+ * sorting each object's members by their names' UTF-16 code units, and writing each number as
+ * ECMAScript does (jsonb keeps 1e21 as 1000000000000000000000). Canonical text, without the
+ * spaces, comes back as it is. The tests hold it to the `canonicalize` package over any JSON
+ * value that went through jsonb.
  */
 export function canonicalFromJsonbText(text: string): string {
   const reader = { text, at: 0 };
@@ -57,12 +58,12 @@ function object(reader: Reader): string {
   const members: { name: string; token: string }[] = [];
   for (;;) {
     const key = string(reader);
-    expect(reader, ': ');
+    separator(reader, ':');
     const member = key + ':' + value(reader);
     // The name as a string, to compare by code units: the token itself unless it has escapes.
     members.push({ name: key.includes('\\') ? (JSON.parse(key) as string) : key.slice(1, -1), token: member });
     if (reader.text.charCodeAt(reader.at) === 125 /* } */) break;
-    expect(reader, ', ');
+    separator(reader, ',');
   }
   reader.at++;
   members.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -81,7 +82,7 @@ function array(reader: Reader): string {
   for (;;) {
     out += value(reader);
     if (reader.text.charCodeAt(reader.at) === 93 /* ] */) break;
-    expect(reader, ', ');
+    separator(reader, ',');
     out += ',';
   }
   reader.at++;
@@ -105,7 +106,8 @@ function literal(reader: Reader): string {
   return String(number);
 }
 
-function expect(reader: Reader, separator: string): void {
-  if (!reader.text.startsWith(separator, reader.at)) throw new SyntaxError(`Expected "${separator}" in jsonb text at ${reader.at}`);
-  reader.at += separator.length;
+/** A `:` or `,` and the one space jsonb writes after it; canonical text has none. */
+function separator(reader: Reader, char: ':' | ','): void {
+  if (reader.text[reader.at] !== char) throw new SyntaxError(`Expected "${char}" in jsonb text at ${reader.at}`);
+  reader.at += reader.text.charCodeAt(reader.at + 1) === 32 ? 2 : 1;
 }

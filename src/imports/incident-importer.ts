@@ -367,7 +367,7 @@ export class IncidentImporter {
     const { rows } = await this.deps.db.query<{ stream_id: string; digest: string | null }>({
       name: 'imports.last-imports',
       text: `SELECT first.stream_id, (SELECT metadata->'import'->>'digest' FROM events later
-                                      WHERE later.stream_id = first.stream_id AND later.metadata ? 'import'
+                                      WHERE later.stream_id = first.stream_id AND later.metadata->'import' IS NOT NULL
                                       ORDER BY later.stream_version DESC LIMIT 1) AS digest
              FROM unnest($1::text[]) AS given(stream_id) JOIN events first ON first.stream_id = given.stream_id AND first.stream_version = 1`,
       values: [streamIds],

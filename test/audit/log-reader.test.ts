@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { readLogInSafeOrder } from '../../src/audit/tamper-evidence/log-reader.js';
+import { givesItsHash, readLogInSafeOrder, type LogRow } from '../../src/audit/tamper-evidence/log-reader.js';
+import { eventHash } from '../../src/event-store/event-hash.js';
 import { EventStore } from '../../src/event-store/index.js';
 import { describeOnServer, logSettled, openTestDatabase, type TestDatabase } from '../support/test-database.js';
 
@@ -27,7 +28,7 @@ describeOnServer('reading the log by COPY', () => {
     expect(rows).toHaveLength(20000);
     expect(rows.map((row) => row.position)).toEqual([...rows.map((row) => row.position)].sort((a, b) => a - b));
     expect(rows[1]).toMatchObject({ streamId: 'reader-1', version: 1, type: 'audit-test.noted', schemaVersion: 1, previousHash: null });
-    expect(JSON.parse(rows[1].data)).toEqual({ n: 1, text: 'دير الزور '.repeat(40) });
+    expect(JSON.parse(rows[1].data.toString())).toEqual({ n: 1, text: 'دير الزور '.repeat(40) });
     expect(rows[1].recordedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
   });
 
@@ -43,3 +44,22 @@ describeOnServer('reading the log by COPY', () => {
     }
   }, 15_000);
 });
+
+describe('whether an event gives its hash', () => {
+  const row = (data: string, hash: Buffer): LogRow => ({
+    position: 1, transaction: 1, streamId: 'audit-test-x', version: 1, type: 'audit-test.noted', schemaVersion: 1,
+    data: Buffer.from(data), metadata: Buffer.from('{}'), recordedAt: '2026-12-07T06:00:00.000000Z', previousHash: null, hash,
+  });
+  const content = (data: string) => ({ streamId: 'audit-test-x', streamVersion: 1, type: 'audit-test.noted', schemaVersion: 1, canonicalData: data, canonicalMetadata: '{}', recordedAt: '2026-12-07T06:00:00.000000Z' });
+
+  it('hashes the stored bytes as they are', () => {
+    // Hashed as stored, out of canonical order: only the bytes as they are give this hash.
+    expect(givesItsHash(row('{"b":1,"a":2}', eventHash(content('{"b":1,"a":2}'), null)))).toBe(true);
+  });
+
+  it('hashes the canonical form of jsonb\'s text, for events stored before the log kept the exact text', () => {
+    expect(givesItsHash(row('{"b": 1, "a": 2}', eventHash(content('{"a":2,"b":1}'), null)))).toBe(true);
+    expect(givesItsHash(row('{"b": 1, "a": 3}', eventHash(content('{"a":2,"b":1}'), null)))).toBe(false);
+  });
+});
+

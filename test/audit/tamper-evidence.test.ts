@@ -108,7 +108,7 @@ describe('audit verify names the first bad event', () => {
     let position = 0;
     const report = await verifyAfter(async (client) => {
       position = await positionOf(client, streams.a, 3);
-      await client.query(`UPDATE events SET data = jsonb_set(data, '{figures,best}', '30') WHERE global_position = $1`, [position]);
+      await client.query(`UPDATE events SET data = jsonb_set(data::jsonb, '{figures,best}', '30')::json WHERE global_position = $1`, [position]);
     });
     expect(report.ok).toBe(false);
     expect(report.first).toMatchObject({ kind: 'altered', by: 'chain', event: { streamId: streams.a, streamVersion: 3, position } });

@@ -92,6 +92,9 @@ describe('events recorded before the log was hash-chained', () => {
     const rows = await rowsOf(old);
     expect(chainHolds(rows)).toBe(true);
     expect(chainHolds(await rowsOf(older))).toBe(true);
+    // Their content is written back as the text the hash covers, as appends store it.
+    const { rows: stored } = await db.pool.query('SELECT data::text AS data FROM events WHERE stream_id = $1 ORDER BY stream_version', [old]);
+    expect(stored.map((row) => row.data)).toEqual(['{"n":1,"text":"دير الزور"}', '{"n":2,"nested":{"a":[1.5,1e+21],"b":1}}', '{}']);
     // A stream goes on from its backfilled hash.
     await store.append(old, 3, [{ type: 'audit-test.noted', data: { n: 4 } }]);
     expect(chainHolds(await rowsOf(old))).toBe(true);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { AddressInfo } from 'node:net';
+import { isDeepStrictEqual } from 'node:util';
 import { assassinationBody } from '../../src/incidents/http/dto/testing/worked-example-body.js';
 import { openTestApp, type TestApp } from '../support/test-app.js';
 import { serverUrl } from '../support/test-database.js';
@@ -159,7 +160,7 @@ describe(`${CLIENTS} clients recording and correcting incidents at once with If-
         // The lost update refused: a correction lands right after the version it was based on, or not at all.
         event.stream_version === (attempt.kind === 'record' ? 1 : attempt.basedOn! + 1) &&
         event.position === attempt.body.position &&
-        (attempt.kind === 'record' || JSON.stringify(event.data.changes) === JSON.stringify(attempt.changes));
+        (attempt.kind === 'record' || isDeepStrictEqual(event.data.changes, attempt.changes));
       return right ? [] : [{ requestId: attempt.requestId, answered: attempt.body, logged: events }];
     });
     expect(wrong).toEqual([]);

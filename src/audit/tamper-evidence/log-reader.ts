@@ -1,7 +1,7 @@
 import pg, { type QueryResultRow } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { Checkpoint, Queryable } from '../../event-store/index.js';
-import { RECORDED_AT_TEXT, type HashedContent } from '../../event-store/event-hash.js';
+import { givesHash, RECORDED_AT_TEXT, storedBytesGiveHash, type HashedContent, type HashedFields } from '../../event-store/event-hash.js';
 import { canonicalFromJsonbText } from '../../event-store/jsonb-canonical.js';
 
 /** An event as verification reads it: what its hash covers, its hashes, and its place in the log. */
@@ -13,26 +13,39 @@ export interface LogRow {
   version: number;
   type: string;
   schemaVersion: number;
-  /** Data and metadata as jsonb writes them (see jsonb-canonical.ts). */
-  data: string;
-  metadata: string;
+  /** Data and metadata as stored, in UTF-8: the canonical text the hash covers (jsonb's text for events stored before the migration events-exact-json). */
+  data: Buffer;
+  metadata: Buffer;
   /** As RECORDED_AT_TEXT writes it. */
   recordedAt: string;
   previousHash: Buffer | null;
   hash: Buffer | null;
 }
 
-/** What the hash covers; undefined for jsonb no JSON writer could have given (a number out of range). */
+/**
+ * Whether an event gives the hash it holds. Its data and metadata are stored as the exact text the
+ * hash covers, so those bytes are hashed as they are. Events stored before (as jsonb: see the
+ * migration events-exact-json) hold jsonb's text of the same values: only when the stored bytes do
+ * not give the hash is the text rewritten in canonical form (contentOf) and hashed again.
+ */
+export function givesItsHash(row: LogRow): boolean {
+  if (row.hash === null) return false;
+  if (storedBytesGiveHash(fieldsOf(row), row.data, row.metadata, row.previousHash, row.hash)) return true;
+  const content = contentOf(row);
+  return content !== undefined && givesHash(content, row.previousHash, row.hash);
+}
+
+function fieldsOf(row: LogRow): HashedFields {
+  return { streamId: row.streamId, streamVersion: row.version, type: row.type, schemaVersion: row.schemaVersion, recordedAt: row.recordedAt };
+}
+
+/** What the hash covers, in canonical form; undefined for text no JSON writer could have given (a number out of range). */
 export function contentOf(row: LogRow): HashedContent | undefined {
   try {
     return {
-      streamId: row.streamId,
-      streamVersion: row.version,
-      type: row.type,
-      schemaVersion: row.schemaVersion,
-      canonicalData: canonicalFromJsonbText(row.data),
-      canonicalMetadata: canonicalFromJsonbText(row.metadata),
-      recordedAt: row.recordedAt,
+      ...fieldsOf(row),
+      canonicalData: canonicalFromJsonbText(row.data.toString()),
+      canonicalMetadata: canonicalFromJsonbText(row.metadata.toString()),
     };
   } catch {
     return undefined;
@@ -51,8 +64,8 @@ function toLogRow(row: QueryResultRow): LogRow {
     version: row.stream_version,
     type: row.type,
     schemaVersion: row.schema_version,
-    data: row.data,
-    metadata: row.metadata,
+    data: Buffer.from(row.data),
+    metadata: Buffer.from(row.metadata),
     recordedAt: row.recorded_at,
     previousHash: row.previous_hash,
     hash: row.hash,
@@ -192,8 +205,8 @@ function tupleAt(buffer: Buffer, at: number): { row: LogRow; next: number } | 'e
       version: buffer.readInt32BE(starts[3]),
       type: text(buffer, 4),
       schemaVersion: buffer.readInt32BE(starts[5]),
-      data: text(buffer, 6),
-      metadata: text(buffer, 7),
+      data: view(buffer, 6)!,
+      metadata: view(buffer, 7)!,
       recordedAt: recordedAtText(int64(buffer, 8)),
       previousHash: view(buffer, 9),
       hash: copy(buffer, 10),

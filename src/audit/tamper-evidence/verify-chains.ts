@@ -1,9 +1,10 @@
 import { givesHash, type HashedContent } from '../../event-store/event-hash.js';
 import type { Finding } from './findings.js';
-import { contentOf, type LogRow } from './log-reader.js';
+import { contentOf, givesItsHash, type LogRow } from './log-reader.js';
 
 interface ChainedEvent {
   row: LogRow;
+  /** For an event that does not give its hash: its content, which recordedVersion tries at other versions. */
   content?: HashedContent;
   /** Whether its content, at its version, gives its hash. */
   intact: boolean;
@@ -12,8 +13,8 @@ interface ChainedEvent {
 /** The first bad event of one stream's events (in version order), if there is one. */
 export function checkStream(rows: readonly LogRow[]): Finding | undefined {
   const events: ChainedEvent[] = rows.map((row) => {
-    const content = contentOf(row);
-    return { row, content, intact: content !== undefined && row.hash !== null && givesHash(content, row.previousHash, row.hash) };
+    const intact = givesItsHash(row);
+    return { row, content: intact ? undefined : contentOf(row), intact };
   });
   const hashes = new Set(rows.flatMap((row) => (row.hash ? [row.hash.toString('hex')] : [])));
   const streamId = rows[0].streamId;

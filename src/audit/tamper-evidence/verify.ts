@@ -1,8 +1,7 @@
 import pg from 'pg';
 import { isEmbeddedPool } from '../../database/data-source.js';
 import { EventStore, formatCheckpoint, type Checkpoint, type Queryable } from '../../event-store/index.js';
-import { givesHash } from '../../event-store/event-hash.js';
-import { contentOf, readLogInSafeOrder, readStream, type LogRow } from './log-reader.js';
+import { givesItsHash, readLogInSafeOrder, readStream, type LogRow } from './log-reader.js';
 import type { Finding } from './findings.js';
 import { MerkleFrontier } from './merkle.js';
 import { readSealedHeads, readSeals, type Head, type StoredSeal } from './seal-store.js';
@@ -167,9 +166,7 @@ async function readAllSeals(db: Queryable): Promise<StoredSeal[]> {
 
 /** Whether an event gives its hash, and follows its stream's event before it, as the next version. */
 function intact(row: LogRow, head: Head | undefined): boolean {
-  if (row.version !== (head ? head.version + 1 : 1) || !sameHash(row.previousHash, head?.hash ?? null) || row.hash === null) return false;
-  const content = contentOf(row);
-  return content !== undefined && givesHash(content, row.previousHash, row.hash);
+  return row.version === (head ? head.version + 1 : 1) && sameHash(row.previousHash, head?.hash ?? null) && givesItsHash(row);
 }
 
 /** Whether an event comes after a checkpoint in the log's safe order. */
