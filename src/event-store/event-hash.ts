@@ -61,6 +61,10 @@ export interface HashedContent {
  */
 export const RECORDED_AT_TEXT = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
+/** The document up to the data, and between the data and the metadata. */
+const DOCUMENT_OPENING = '{"data":';
+const BETWEEN_DATA_AND_METADATA = ',"metadata":';
+
 /** What an event's hash covers besides its data and metadata (and the hash before it). */
 export type HashedFields = Omit<HashedContent, 'canonicalData' | 'canonicalMetadata'>;
 
@@ -73,9 +77,6 @@ export type HashedFields = Omit<HashedContent, 'canonicalData' | 'canonicalMetad
 export function hashDocument(content: HashedContent, previous: Buffer | null): string {
   return DOCUMENT_OPENING + content.canonicalData + BETWEEN_DATA_AND_METADATA + content.canonicalMetadata + documentEnd(content, previous);
 }
-
-const DOCUMENT_OPENING = '{"data":';
-const BETWEEN_DATA_AND_METADATA = ',"metadata":';
 
 /** The document after the metadata. */
 function documentEnd(fields: HashedFields, previous: Buffer | null): string {
