@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { verifyLog } from '../../src/audit/tamper-evidence/verify.js';
-import { hashDocument } from '../../src/event-store/event-hash.js';
+import { hashDocument, RECORDED_AT_TEXT } from '../../src/event-store/event-hash.js';
 import { EventStore } from '../../src/event-store/index.js';
 import { migrate } from '../../src/database/data-source.js';
 import { appendMixedStreams, auditStream } from '../audit/support/log.js';
@@ -40,7 +40,7 @@ interface StoredRow {
 async function storedText(streamId: string): Promise<StoredRow[]> {
   const { rows } = await db.pool.query<StoredRow>(
     `SELECT stream_version, data::text AS data, metadata::text AS metadata, type, schema_version, previous_hash, hash,
-            to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS recorded_at
+            ${RECORDED_AT_TEXT('recorded_at')} AS recorded_at
      FROM events WHERE stream_id = $1 ORDER BY stream_version`,
     [streamId],
   );
