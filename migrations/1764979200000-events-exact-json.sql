@@ -11,8 +11,7 @@ ALTER TABLE events
   ALTER COLUMN metadata TYPE json USING metadata::json,
   ALTER COLUMN metadata SET DEFAULT '{}';
 
--- json takes what jsonb refused: a NUL character, a lone surrogate, a name twice in an object.
--- The log goes on refusing them.
+-- json takes what jsonb refused: a NUL character, a lone surrogate. The log goes on refusing them.
 ALTER TABLE events ADD CONSTRAINT events_content_is_jsonb CHECK (data::jsonb IS NOT NULL AND metadata::jsonb IS NOT NULL);
 
 -- json has no equality: the one change allowed, filling in a missing hash, compares the content

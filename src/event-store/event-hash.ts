@@ -100,6 +100,7 @@ export function givesHash(content: HashedContent, previous: Buffer | null, expec
   return sameBytes(hash('sha256', hashDocument(content, previous), 'binary'), expected);
 }
 
+/** Where storedBytesGiveHash puts each document together: one buffer, grown as needed (it is synchronous, so no two uses overlap). */
 let documentBytes = Buffer.allocUnsafe(64 * 1024);
 
 /**

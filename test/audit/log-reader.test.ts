@@ -46,11 +46,11 @@ describeOnServer('reading the log by COPY', () => {
 });
 
 describe('whether an event gives its hash', () => {
+  const fields = { streamId: 'audit-test-x', streamVersion: 1, type: 'audit-test.noted', schemaVersion: 1, recordedAt: '2026-12-07T06:00:00.000000Z' };
+  const content = (data: string) => ({ ...fields, canonicalData: data, canonicalMetadata: '{}' });
   const row = (data: string, hash: Buffer): LogRow => ({
-    position: 1, transaction: 1, streamId: 'audit-test-x', version: 1, type: 'audit-test.noted', schemaVersion: 1,
-    data: Buffer.from(data), metadata: Buffer.from('{}'), recordedAt: '2026-12-07T06:00:00.000000Z', previousHash: null, hash,
+    ...fields, position: 1, transaction: 1, version: 1, data: Buffer.from(data), metadata: Buffer.from('{}'), previousHash: null, hash,
   });
-  const content = (data: string) => ({ streamId: 'audit-test-x', streamVersion: 1, type: 'audit-test.noted', schemaVersion: 1, canonicalData: data, canonicalMetadata: '{}', recordedAt: '2026-12-07T06:00:00.000000Z' });
 
   it('hashes the stored bytes as they are', () => {
     // Hashed as stored, out of canonical order: only the bytes as they are give this hash.

@@ -13,7 +13,10 @@ export interface LogRow {
   version: number;
   type: string;
   schemaVersion: number;
-  /** Data and metadata as stored, in UTF-8: the canonical text the hash covers (jsonb's text for events stored before the migration events-exact-json). */
+  /**
+   * Data and metadata as stored, in UTF-8: the canonical text the hash covers (jsonb's text for
+   * events stored before the migration events-exact-json).
+   */
   data: Buffer;
   metadata: Buffer;
   /** As RECORDED_AT_TEXT writes it. */
