@@ -174,8 +174,12 @@ async function* binaryCopy(pool: pg.Pool, through: Checkpoint): AsyncIterable<Lo
   }
 }
 
-/** The byte length of each field that has a fixed one: 8 for bigint and xid8 and times, 4 for integers, 32 for hashes. */
-const FIXED_LENGTHS: Record<number, number> = { 0: 8, 1: 8, 3: 4, 5: 4, 8: 8, 9: 32, 10: 32 };
+/**
+ * The byte length of each field that has a fixed one: 8 for bigint and xid8 and times, 4 for
+ * integers. Hashes are bytea, of any length: one of another length than 32 is a finding, not a
+ * reason to stop reading.
+ */
+const FIXED_LENGTHS: Record<number, number> = { 0: 8, 1: 8, 3: 4, 5: 4, 8: 8 };
 
 /** Where each field of the tuple being read starts, and its length (-1 for null): reused for every tuple. */
 const starts = new Int32Array(FIELDS);
@@ -192,7 +196,7 @@ function tupleAt(buffer: Buffer, at: number): { row: LogRow; next: number } | 'e
     if (cursor + 4 > buffer.length) return undefined;
     const length = buffer.readInt32BE(cursor);
     const fixed = FIXED_LENGTHS[field];
-    if (fixed !== undefined && length !== fixed && !(length === -1 && field >= 9)) {
+    if (fixed !== undefined && length !== fixed) {
       throw new Error(`COPY sent ${length} bytes for field ${field}, expected ${fixed}`);
     }
     starts[field] = cursor + 4;

@@ -74,6 +74,19 @@ export async function verifyLog(
   /** The streams that grew since the last seal's checkpoint. */
   let grown: StreamHead[] = [];
 
+  /**
+   * The heads of the next seal to close, read while the pass reads the log up to its checkpoint,
+   * when the database has time to spare. Should the pass fail first, the read is nobody's to wait
+   * for, and its failure must not end the process.
+   */
+  const readHeadsOf = (seal: StoredSeal | undefined) => {
+    if (!seal) return undefined;
+    const heads = readSealedHeads(db, seal.sequence);
+    heads.catch(() => {});
+    return heads;
+  };
+  let sealedHeads = readHeadsOf(seals[0]);
+
   const closeSeal = async () => {
     const seal = seals[sealIndex];
     const previous = seals[sealIndex - 1];
@@ -82,7 +95,8 @@ export async function verifyLog(
     const missing = (previous?.sequence ?? 0) + 1;
     if (gap) report({ kind: 'seal-missing', by: 'seal', seal: missing, at, detail: `seal ${missing} is gone: seal ${seal.sequence} follows ${previous ? `seal ${previous.sequence}` : 'nothing'}` });
     const problems = sealProblems(seal, previous, options.trustedKeys);
-    const held = await readSealedHeads(db, seal.sequence);
+    const held = await sealedHeads!;
+    sealedHeads = readHeadsOf(seals[sealIndex + 1]);
     if (held.heads.size !== seal.heads || !held.digest.equals(seal.headsDigest)) problems.push('has heads that differ from the ones it signed');
     for (const problem of problems) report({ kind: 'seal-invalid', by: 'seal', seal: seal.sequence, at, detail: `seal ${seal.sequence} ${problem}` });
     // After a gap, where this seal's range begins went with the missing seal.
