@@ -45,7 +45,7 @@ afterAll(() => db.close());
 const byCopy = () => verifyLog(db.pool, { trustedKeys: [key.publicKey] });
 const inPages = () => verifyLog(db.pool, { trustedKeys: [key.publicKey], copy: false, pageSize: 1000 });
 
-/** Runs `sql` with the immutability triggers off, as a superuser would, and commits it. */
+/** Runs the statements with the immutability triggers off, as a superuser would, and commits them. */
 async function tamper(...statements: string[]): Promise<void> {
   const client = await db.pool.connect();
   try {
@@ -79,11 +79,12 @@ describeOnServer('audit verify reading the log by COPY', () => {
     );
     const report: VerifyReport = await byCopy();
     expect(report).toEqual(await inPages());
-    const named = report.findings.map((finding) => `${finding.kind} ${finding.event?.streamId === undefined ? '-' : streams.indexOf(finding.event.streamId)}@${finding.event?.streamVersion}`);
+    const named = report.findings.map(({ kind, event, seal }) =>
+      event ? `${kind} ${streams.indexOf(event.streamId)}@${event.streamVersion}` : `${kind} seal ${seal}`);
     expect(named).toEqual([
       'altered 100@5', 'deleted 900@3', 'altered 1200@10', 'altered 1310@2',
       // Seal 2 holds 1200's last event with the hash it had; seals 1 and 2 no longer give their roots.
-      'stream-removed 20@1', 'rewritten 1200@10', 'seal-mismatch -@undefined', 'seal-mismatch -@undefined',
+      'stream-removed 20@1', 'rewritten 1200@10', 'seal-mismatch seal 1', 'seal-mismatch seal 2',
     ]);
     expect(report.first).toMatchObject({ kind: 'altered', event: { streamId: streams[100], streamVersion: 5 } });
   });
