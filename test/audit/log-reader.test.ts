@@ -62,4 +62,3 @@ describe('whether an event gives its hash', () => {
     expect(givesItsHash(row('{"b": 1, "a": 3}', eventHash(content('{"a":2,"b":1}'), null)))).toBe(false);
   });
 });
-
