@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg, { type Pool, type PoolClient, type QueryResultRow } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { AppendGroups, type AppendedRows } from './append-groups.js';
 import { LOG_START, checkpointOf, type Checkpoint } from './checkpoint.js';
 import { IdempotencyKeyReusedError, StreamOrderError, StreamsExistError, WrongExpectedVersionError } from './errors.js';
 import type { EventMetadata, ExpectedVersion, NewEvent, RecordedEvent } from './event.js';
@@ -246,11 +247,20 @@ const readAllStatement = (integrity: boolean) => `
 const READ_ALL = { plain: readAllStatement(false), withIntegrity: readAllStatement(true) };
 
 export class EventStore {
+  /** Appends at an expected version that arrive together, written together (on a pool only). */
+  private readonly groups?: AppendGroups;
+
   constructor(
     private readonly db: Queryable,
     readonly schemas: EventSchemas = new EventSchemas(),
     private readonly appendListeners = new Set<() => void>(),
-  ) {}
+  ) {
+    if (db instanceof pg.Pool) {
+      this.groups = new AppendGroups(db, ({ type, schemaVersion, data, metadata, ...append }) =>
+        this.appendAlone({ ...append, types: [type], schemaVersions: [schemaVersion], data: [data], metadata: [metadata] }),
+      );
+    }
+  }
 
   /** The same store over one connection, so its reads and appends join that connection's transaction. */
   on(connection: Queryable): EventStore {
@@ -545,22 +555,34 @@ export class EventStore {
     events: readonly NewEvent[],
     idempotencyKey?: string,
     requestHash?: string,
-  ): Promise<{ global_position: string; stream_version: number }[]> {
-    const any = expected === 'any';
-    const idempotent = idempotencyKey !== undefined;
-    const hotPath = events.length === 1 && !any && !idempotent;
-    const statement = APPEND_STATEMENTS.get(`${hotPath ? 'one' : 'batch'}/${any}/${idempotent}`)!;
-    const version = any ? null : expected === 'no_stream' ? 0 : expected;
-    // The canonical form is what the hash covers, and is as good JSON as any for the jsonb columns.
-    const columns = [
-      events.map((event) => event.type),
-      events.map((event) => this.schemas.currentVersion(event.type)),
-      events.map((event) => canonicalJson(event.data)),
-      events.map((event) => canonicalJson(event.metadata ?? {})),
-    ];
-    if (hotPath && version === 0) {
-      return (await this.db.query({ ...START_STREAM, values: [streamId, ...columns.map((column) => column[0])] })).rows;
+  ): Promise<AppendedRows> {
+    const request: AppendRequest = {
+      streamId,
+      version: expected === 'any' ? null : expected === 'no_stream' ? 0 : expected,
+      types: events.map((event) => event.type),
+      schemaVersions: events.map((event) => this.schemas.currentVersion(event.type)),
+      // The canonical form is what the hash covers, and is as good JSON as any for the json columns.
+      data: events.map((event) => canonicalJson(event.data)),
+      metadata: events.map((event) => canonicalJson(event.metadata ?? {})),
+    };
+    const { version, types, schemaVersions, data, metadata } = request;
+    if (this.groups && version !== null && idempotencyKey === undefined && events.length === 1) {
+      return this.groups.append({ streamId, version, type: types[0], schemaVersion: schemaVersions[0], data: data[0], metadata: metadata[0] });
     }
+    return this.appendAlone(request, idempotencyKey, requestHash);
+  }
+
+  private async appendAlone(request: AppendRequest, idempotencyKey?: string, requestHash?: string): Promise<AppendedRows> {
+    const { streamId, version } = request;
+    const any = version === null;
+    const idempotent = idempotencyKey !== undefined;
+    const hotPath = request.types.length === 1 && !any && !idempotent;
+    if (hotPath && version === 0) {
+      const values = [streamId, request.types[0], request.schemaVersions[0], request.data[0], request.metadata[0]];
+      return (await this.db.query({ ...START_STREAM, values })).rows;
+    }
+    const statement = APPEND_STATEMENTS.get(`${hotPath ? 'one' : 'batch'}/${any}/${idempotent}`)!;
+    const columns = [request.types, request.schemaVersions, request.data, request.metadata];
     const rows = hotPath ? columns.map((column) => column[0]) : columns;
     const values = [streamId, version, ...rows, ...(idempotent ? [idempotencyKey, requestHash] : [])];
     return (await this.db.query({ ...statement, values })).rows;
@@ -594,6 +616,17 @@ export class EventStore {
       ...(row.recorded_at_text && { integrity: { hash: row.hash, previousHash: row.previous_hash, recordedAt: row.recorded_at_text } }),
     });
   }
+}
+
+/** An append as the store writes it: its events' columns, canonical data and metadata included. */
+interface AppendRequest {
+  streamId: string;
+  /** The version the append expects the stream to be at (0: a new stream), or null for 'any'. */
+  version: number | null;
+  types: string[];
+  schemaVersions: number[];
+  data: string[];
+  metadata: string[];
 }
 
 /** A new stream's event as startStreams writes it. */
