@@ -32,18 +32,18 @@ const SLOW_GROUP_MS = 100;
  * where each alone would take its own. An append that finds nothing being written goes at once,
  * alone, so a lone writer waits for nothing.
  *
- * One group is written at a time (unless it runs for longer than SLOW_GROUP_MS, which only a lock
- * wait makes it do), so its work runs in one database session. For single events,
- * where each transaction's own cost outweighs the event's, that left more of the machine to
- * the database than two groups at once or none (bench/append.ts, 8 and 32 writers). Batches of
- * events do not go in groups: their hashing in the database is most of their cost, and one
- * session doing it for every writer was slower with 8 writers than each doing its own.
+ * One group is written at a time, unless it runs for longer than SLOW_GROUP_MS (as one waiting on
+ * a lock does). For single events, where each transaction's own cost outweighs the event's, that
+ * left more of the machine to the database than two groups at once or none (bench/append.ts, 8
+ * and 32 writers). Batches of events do not go in groups: hashing them in the database is most
+ * of their cost, and one session doing it for every writer was slower with 8 writers than each
+ * writer doing its own.
  *
  * Each append keeps its own answer. A group holds one append per stream, and each event chains to
  * the version its append expected, with the store's own check that this version is there (an
  * append whose version is not appends nothing, and the store then says why as for one alone).
  * When the database refuses the group (a writer elsewhere took a version first, content the log
- * refuses), nothing of it was written and each append is tried again alone, so one writer's
+ * refuses), nothing of it was written, and each append is tried again alone, so one writer's
  * conflict or mistake never fails another's append. A lost connection leaves every append of the
  * group in doubt, as it leaves one alone.
  */
@@ -115,8 +115,10 @@ export class AppendGroups {
       const values = columns.map((column) => group.map(({ append }) => append[column]));
       written = (await this.pool.query({ ...(starts ? START_STREAMS_GROUP : APPEND_GROUP), values })).rows;
     } catch (error) {
-      // An error the server reported rolled the whole group back: each append goes again alone.
-      if (!(error instanceof pg.DatabaseError)) return group.forEach(({ reject }) => reject(error));
+      // Refused for its data or a constraint (SQLSTATE classes 22 and 23), the whole group was
+      // rolled back, for what may be one append's doing: each goes again alone. Any other error
+      // (a lost connection, a server shutting down) is every append's, as it would be alone.
+      if (!isRefusal(error)) return group.forEach(({ reject }) => reject(error));
       await Promise.all(group.map((waiting) => this.writeAlone(waiting)));
       return;
     }
@@ -134,6 +136,10 @@ export class AppendGroups {
       reject(error);
     }
   }
+}
+
+function isRefusal(error: unknown): boolean {
+  return error instanceof pg.DatabaseError && (error.code?.startsWith('22') || error.code?.startsWith('23')) === true;
 }
 
 const COLUMNS = ['version', 'streamId', 'type', 'schemaVersion', 'data', 'metadata'] as const;
