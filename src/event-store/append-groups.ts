@@ -16,6 +16,8 @@ export type AppendedRows = { global_position: string; stream_version: number }[]
 
 interface Waiting {
   append: SingleAppend;
+  /** The same append written on its own, for a group of one or a group refused. */
+  alone: () => Promise<AppendedRows>;
   resolve: (rows: AppendedRows) => void;
   reject: (error: unknown) => void;
 }
@@ -39,29 +41,29 @@ const SLOW_GROUP_MS = 100;
  * of their cost, and one session doing it for every writer was slower with 8 writers than each
  * writer doing its own.
  *
- * Each append keeps its own answer. A group holds one append per stream, and each event chains to
- * the version its append expected, with the store's own check that this version is there (an
- * append whose version is not appends nothing, and the store then says why as for one alone).
- * When the database refuses the group (a writer elsewhere took a version first, content the log
- * refuses), nothing of it was written, and each append is tried again alone, so one writer's
- * conflict or mistake never fails another's append. A lost connection leaves every append of the
- * group in doubt, as it leaves one alone.
+ * Each append keeps its own answer. A stream has one append being written at a time, so appends
+ * to it made together land in the order made. Each event chains to the version its append
+ * expected, with the store's own check that this version is there (an append whose version is
+ * not appends nothing, and the store then says why as for one alone). When the database refuses
+ * the group (a writer elsewhere took a version first, content the log refuses), nothing of it
+ * was written, and each append is tried again alone, so one writer's conflict or mistake never
+ * fails another's append. A lost connection leaves every append of the group in doubt, as it
+ * leaves one alone.
  */
 export class AppendGroups {
   private waiting: Waiting[] = [];
   private writing = 0;
+  /** The streams of the groups being written. */
+  private readonly streamsWriting = new Set<string>();
   /** When the latest group began, and the timer that lets the next go beside it if it is still running by then. */
   private lastStart = 0;
   private patience?: NodeJS.Timeout;
 
-  constructor(
-    private readonly pool: Pool,
-    private readonly appendAlone: (append: SingleAppend) => Promise<AppendedRows>,
-  ) {}
+  constructor(private readonly pool: Pool) {}
 
-  append(append: SingleAppend): Promise<AppendedRows> {
+  append(append: SingleAppend, alone: () => Promise<AppendedRows>): Promise<AppendedRows> {
     return new Promise((resolve, reject) => {
-      this.waiting.push({ append, resolve, reject });
+      this.waiting.push({ append, alone, resolve, reject });
       this.writeNext();
     });
   }
@@ -81,18 +83,26 @@ export class AppendGroups {
       }
     }
     const group = this.nextGroup();
+    if (group.length === 0) return;
+    const streams = group.map(({ append }) => append.streamId);
+    for (const stream of streams) this.streamsWriting.add(stream);
     this.writing++;
     this.lastStart = Date.now();
     void this.write(group).finally(() => {
+      for (const stream of streams) this.streamsWriting.delete(stream);
       this.writing--;
       this.writeNext();
     });
   }
 
-  /** The waiting appends in order, one per stream, up to LARGEST_GROUP; the rest wait on. */
+  /**
+   * The waiting appends in order, up to LARGEST_GROUP, but one per stream and none to a stream
+   * being written: an append made before the one before it was answered comes after it. The rest
+   * wait on.
+   */
   private nextGroup(): Waiting[] {
     const group: Waiting[] = [];
-    const streams = new Set<string>();
+    const streams = new Set(this.streamsWriting);
     const left: Waiting[] = [];
     for (const waiting of this.waiting) {
       if (group.length === LARGEST_GROUP || streams.has(waiting.append.streamId)) {
@@ -110,10 +120,8 @@ export class AppendGroups {
     if (group.length === 1) return this.writeAlone(group[0]);
     let written: { global_position: string; stream_id: string; stream_version: number }[];
     try {
-      const starts = group.every(({ append }) => append.version === 0);
-      const columns = starts ? COLUMNS.slice(1) : COLUMNS;
-      const values = columns.map((column) => group.map(({ append }) => append[column]));
-      written = (await this.pool.query({ ...(starts ? START_STREAMS_GROUP : APPEND_GROUP), values })).rows;
+      const values = COLUMNS.map((column) => group.map(({ append }) => append[column]));
+      written = (await this.pool.query({ ...APPEND_GROUP, values })).rows;
     } catch (error) {
       // Refused for its data or a constraint (SQLSTATE classes 22 and 23), the whole group was
       // rolled back, for what may be one append's doing: each goes again alone. Any other error
@@ -129,9 +137,9 @@ export class AppendGroups {
     }
   }
 
-  private async writeAlone({ append, resolve, reject }: Waiting): Promise<void> {
+  private async writeAlone({ alone, resolve, reject }: Waiting): Promise<void> {
     try {
-      resolve(await this.appendAlone(append));
+      resolve(await alone());
     } catch (error) {
       reject(error);
     }
@@ -142,20 +150,8 @@ function isRefusal(error: unknown): boolean {
   return error instanceof pg.DatabaseError && (error.code?.startsWith('22') || error.code?.startsWith('23')) === true;
 }
 
+/** APPEND_GROUP's parameters, in order. */
 const COLUMNS = ['version', 'streamId', 'type', 'schemaVersion', 'data', 'metadata'] as const;
-
-/** The commonest group: events that each start a new stream, with nothing to look up. */
-const START_STREAMS_GROUP = {
-  name: 'event-store.append-group.new-streams',
-  text: `
-    INSERT INTO events (stream_id, stream_version, type, schema_version, data, metadata, previous_hash, hash)
-    SELECT n.stream_id, 1, n.type, n.schema_version, n.data::json, n.metadata::json, NULL,
-           ${hashDocumentSql({ data: 'n.data', metadata: 'n.metadata', previous: 'NULL::bytea', recordedAt: 'now()', schemaVersion: 'n.schema_version', stream: 'n.stream_id', type: 'n.type', version: '1' })}
-    FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[]) WITH ORDINALITY
-      AS n(stream_id, type, schema_version, data, metadata, ordinality)
-    ORDER BY n.ordinality
-    RETURNING global_position, stream_id, stream_version`,
-};
 
 /**
  * A group's events, in the order they arrived, each chained to the version its append expects:

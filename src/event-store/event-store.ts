@@ -247,7 +247,7 @@ const readAllStatement = (integrity: boolean) => `
 const READ_ALL = { plain: readAllStatement(false), withIntegrity: readAllStatement(true) };
 
 export class EventStore {
-  /** Appends at an expected version that arrive together, written together (on a pool only). */
+  /** Appends of one event at an expected version that arrive together, written together (on a pool only). */
   private readonly groups?: AppendGroups;
 
   constructor(
@@ -255,11 +255,7 @@ export class EventStore {
     readonly schemas: EventSchemas = new EventSchemas(),
     private readonly appendListeners = new Set<() => void>(),
   ) {
-    if (db instanceof pg.Pool) {
-      this.groups = new AppendGroups(db, ({ type, schemaVersion, data, metadata, ...append }) =>
-        this.appendAlone({ ...append, types: [type], schemaVersions: [schemaVersion], data: [data], metadata: [metadata] }),
-      );
-    }
+    if (db instanceof pg.Pool) this.groups = new AppendGroups(db);
   }
 
   /** The same store over one connection, so its reads and appends join that connection's transaction. */
@@ -565,11 +561,12 @@ export class EventStore {
       data: events.map((event) => canonicalJson(event.data)),
       metadata: events.map((event) => canonicalJson(event.metadata ?? {})),
     };
+    const alone = () => this.appendAlone(request, idempotencyKey, requestHash);
     const { version, types, schemaVersions, data, metadata } = request;
     if (this.groups && version !== null && idempotencyKey === undefined && events.length === 1) {
-      return this.groups.append({ streamId, version, type: types[0], schemaVersion: schemaVersions[0], data: data[0], metadata: metadata[0] });
+      return this.groups.append({ streamId, version, type: types[0], schemaVersion: schemaVersions[0], data: data[0], metadata: metadata[0] }, alone);
     }
-    return this.appendAlone(request, idempotencyKey, requestHash);
+    return alone();
   }
 
   private async appendAlone(request: AppendRequest, idempotencyKey?: string, requestHash?: string): Promise<AppendedRows> {
