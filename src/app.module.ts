@@ -8,6 +8,7 @@ import { AuditModule } from './audit/audit.module.js';
 import type { SealingOptions } from './audit/tamper-evidence/tamper-evidence.service.js';
 import { ChangesModule } from './changes/changes.module.js';
 import { refuseMisreadBodies } from './common/http/request-bodies.js';
+import { LookupCachesModule } from './database/lookup-caches.module.js';
 import { EventStoreModule } from './event-store/event-store.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IncidentsModule } from './incidents/incidents.module.js';
@@ -40,6 +41,7 @@ export class AppModule implements NestModule {
           dataSourceFactory: async () => dataSource,
         }),
         CqrsModule.forRoot(),
+        LookupCachesModule,
         AccessModule.forRoot(access),
         EventStoreModule,
         HealthModule,

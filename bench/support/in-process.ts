@@ -3,6 +3,7 @@ import { ApiKeys } from '../../src/access/api-keys.js';
 import { ActorDirectory } from '../../src/actors/queries/actor-directory.js';
 import { Clock } from '../../src/common/clock.js';
 import { openDataSource, poolOf } from '../../src/database/data-source.js';
+import { LookupCaches } from '../../src/database/lookup-caches.js';
 import { EventStore } from '../../src/event-store/index.js';
 import { ExecuteIncidentCommand, ExecuteIncidentCommandHandler } from '../../src/incidents/commands/execute-incident-command.js';
 import { recordIncidentValidator } from '../../src/incidents/http/dto/fast-validation.js';
@@ -45,11 +46,19 @@ export class InProcessService {
     const dataSource = await openDataSource({ url: databaseUrl, embedded: false });
     const pool = poolOf(dataSource);
     const store = new EventStore(pool);
-    const gazetteer = new Gazetteer(pool);
-    const commands = new ExecuteIncidentCommandHandler(store, new Clock(), new ActorDirectory(dataSource), gazetteer, new PlaceResolver(gazetteer));
+    // Keys, actors and places kept in memory as the service keeps them.
+    const lookups = new LookupCaches(pool);
+    await lookups.start();
+    const gazetteer = new Gazetteer(pool, { cache: lookups.cache('places') });
+    const directory = new ActorDirectory(dataSource, lookups);
+    const commands = new ExecuteIncidentCommandHandler(store, new Clock(), directory, gazetteer, new PlaceResolver(gazetteer));
     // Not worked here: the reference leaves the log's followers out (reads wait on them only with minPosition).
     const timelines = new TimelineQueries(dataSource, gazetteer, new Projections(dataSource, store, { runInProcess: false }), store);
-    return new InProcessService(() => dataSource.destroy(), new ApiKeys(pool), key, commands, timelines);
+    const close = async () => {
+      await lookups.stop();
+      await dataSource.destroy();
+    };
+    return new InProcessService(close, new ApiKeys(pool, lookups), key, commands, timelines);
   }
 
   /** POST /incidents with this body, less the web layer. */

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { poolOf } from '../database/data-source.js';
+import { LookupCaches } from '../database/lookup-caches.js';
 import { ACCESS_OPTIONS, AccessGuard, type AccessOptions } from './access.guard.js';
 import { ApiKeys } from './api-keys.js';
 import { KeysController } from './http/keys.controller.js';
@@ -20,7 +21,11 @@ export class AccessModule {
       global: true,
       controllers: [KeysController],
       providers: [
-        { provide: ApiKeys, useFactory: (dataSource: DataSource) => new ApiKeys(poolOf(dataSource)), inject: [DataSource] },
+        {
+          provide: ApiKeys,
+          useFactory: (dataSource: DataSource, lookups: LookupCaches) => new ApiKeys(poolOf(dataSource), lookups),
+          inject: [DataSource, LookupCaches],
+        },
         { provide: ACCESS_OPTIONS, useValue: options },
         { provide: RATE_LIMIT_OPTIONS, useValue: options.rateLimit },
         // In this order: a request is counted against its key, so the key is found first.

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { LookupCache, LookupCaches } from '../database/lookup-caches.js';
 import type { Queryable } from '../event-store/index.js';
 import { PUBLIC_PRINCIPAL, type Principal, type Role } from './roles.js';
 
@@ -37,11 +38,20 @@ export class KeyNotFoundError extends Error {
 }
 
 /**
- * API keys, stored only as their SHA-256. Every request looks its key up here, without a cache,
- * so a revoked key stops working at once, in every process.
+ * API keys, stored only as their SHA-256. Every request looks its key up here. With `lookups`
+ * (the service's), known keys are kept in memory: a key revoked through this object stops working
+ * at once, and one revoked elsewhere (another process, `keys revoke`, SQL) as soon as the
+ * database's notification arrives (see LookupCaches).
  */
 export class ApiKeys {
-  constructor(private readonly db: Queryable) {}
+  private readonly principals?: LookupCache<Principal | undefined>;
+
+  constructor(
+    private readonly db: Queryable,
+    private readonly lookups?: LookupCaches,
+  ) {
+    this.principals = lookups?.cache('api_keys', 1_000);
+  }
 
   /** A new key: the key itself is returned this once and never stored. */
   async create(name: string, role: Role, createdBy: string): Promise<{ key: string; record: ApiKeyRecord }> {
@@ -61,12 +71,16 @@ export class ApiKeys {
   /** The principal a key stands for, or undefined for an unknown or revoked key. */
   async principalOf(key: string): Promise<Principal | undefined> {
     if (!key.startsWith(KEY_PREFIX) || key.length > 100) return undefined;
-    const { rows } = await this.db.query<{ name: string; role: Role }>({
-      name: 'api-keys.principal',
-      text: 'SELECT name, role FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL',
-      values: [hashOf(key)],
-    });
-    return rows[0] && { name: rows[0].name, role: rows[0].role };
+    const hash = hashOf(key);
+    const lookUp = async () => {
+      const { rows } = await this.db.query<{ name: string; role: Role }>({
+        name: 'api-keys.principal',
+        text: 'SELECT name, role FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL',
+        values: [hash],
+      });
+      return rows[0] && { name: rows[0].name, role: rows[0].role };
+    };
+    return this.principals ? this.principals.get(hash.toString('base64'), lookUp) : lookUp();
   }
 
   async list(): Promise<ApiKeyRecord[]> {
@@ -82,6 +96,7 @@ export class ApiKeys {
        WHERE name = $1 RETURNING ${COLUMNS}`,
       [name, revokedBy, reason ?? null],
     );
+    this.lookups?.changed('api_keys');
     if (rows.length === 0) throw new KeyNotFoundError(name);
     return toRecord(rows[0]);
   }
@@ -89,6 +104,7 @@ export class ApiKeys {
   /** Deletes a key that was never handed to anyone (the first admin key whose file could not be written). */
   async forget(name: string): Promise<void> {
     await this.db.query('DELETE FROM api_keys WHERE name = $1', [name]);
+    this.lookups?.changed('api_keys');
   }
 
   async count(): Promise<number> {

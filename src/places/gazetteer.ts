@@ -1,3 +1,4 @@
+import type { LookupCache } from '../database/lookup-caches.js';
 import type { Queryable } from '../event-store/index.js';
 import { MIN_SEARCH_SCORE, nameScoreSql, searchKeys } from '../names/name-match.js';
 import { compact } from '../common/plain-data.js';
@@ -50,15 +51,16 @@ export interface CandidateSearch {
 const SUMMARY = 'p.pcode, p.level, p.country_code, p.name_en, p.name_ar';
 
 /**
- * The gazetteer's read side, on any connection or pool (the API's, the CLI's, a test's). With
- * `memoize`, lookups are remembered for the object's life: for a batch over unchanging data.
+ * The gazetteer's read side, on any connection or pool (the API's, the CLI's, a test's). Lookups
+ * by p-code, name and point are remembered: with `memoize` for the object's life (a batch over
+ * unchanging data), with `cache` (the service's) until the places change.
  */
 export class Gazetteer {
   private readonly memo = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly db: Queryable,
-    private readonly options: { memoize?: boolean } = {},
+    private readonly options: { memoize?: boolean; cache?: LookupCache<unknown> } = {},
   ) {}
 
   /** Units ranked by their best-matching name; without `q`, units in p-code order. */
@@ -164,17 +166,15 @@ export class Gazetteer {
   }
 
   /** Several units by p-code in one query; a p-code the gazetteer does not have is absent from the map. */
-  async units(pcodes: readonly string[]): Promise<Map<string, PlaceSummary & { lineage: string[] }>> {
-    const found = this.options.memoize
-      ? await Promise.all(pcodes.map((pcode) => this.unit(pcode)))
-      : (
-          await this.db.query({
-            name: 'gazetteer.units',
-            text: `SELECT ${SUMMARY}, p.lineage FROM places p WHERE p.pcode = ANY($1::text[])`,
-            values: [pcodes],
-          })
-        ).rows.map(unitOf);
-    return new Map(found.filter((unit) => unit !== undefined).map((unit) => [unit.pcode, unit]));
+  units(pcodes: readonly string[]): Promise<Map<string, PlaceSummary & { lineage: string[] }>> {
+    return this.remember(['units', pcodes], async () => {
+      const { rows } = await this.db.query({
+        name: 'gazetteer.units',
+        text: `SELECT ${SUMMARY}, p.lineage FROM places p WHERE p.pcode = ANY($1::text[])`,
+        values: [pcodes],
+      });
+      return new Map(rows.map((row) => [row.pcode as string, unitOf(row)]));
+    });
   }
 
   /** A country's box and every unit of it that has a centroid. */
@@ -208,8 +208,9 @@ export class Gazetteer {
   }
 
   private remember<T>(key: unknown[], load: () => Promise<T>): Promise<T> {
-    if (!this.options.memoize) return load();
     const id = JSON.stringify(key);
+    if (this.options.cache) return this.options.cache.get(id, load) as Promise<T>;
+    if (!this.options.memoize) return load();
     if (!this.memo.has(id)) this.memo.set(id, load());
     return this.memo.get(id) as Promise<T>;
   }

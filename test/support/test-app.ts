@@ -34,7 +34,8 @@ export async function openTestApp({
     ...options,
   });
   await app.init();
-  const keys = new ApiKeys(db.pool);
+  // The application's own: a key revoked through it is refused on the very next request.
+  const keys = app.get(ApiKeys);
   const agents = new Map<string, { role: Role; agent: request.Agent }>();
   const agentWith = (key: string) => request.agent(app.getHttpServer()).set('Authorization', `Bearer ${key}`);
   const admin = agentWith((await keys.create('test-admin', 'admin', 'test')).key);

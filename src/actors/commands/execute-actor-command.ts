@@ -2,6 +2,7 @@ import { Command, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { poolOf } from '../../database/data-source.js';
+import { LookupCaches } from '../../database/lookup-caches.js';
 import { inTransaction } from '../../database/transaction.js';
 import { EventStore, type EventMetadata } from '../../event-store/index.js';
 import { StaleVersionProblem } from '../../common/problem.js';
@@ -46,9 +47,19 @@ export class ExecuteActorCommandHandler implements ICommandHandler<ExecuteActorC
   constructor(
     private readonly dataSource: DataSource,
     private readonly store: EventStore,
+    private readonly lookups: LookupCaches,
   ) {}
 
-  execute({ actorId, command, options }: ExecuteActorCommand): Promise<ActorCommandResult> {
+  async execute(command: ExecuteActorCommand): Promise<ActorCommandResult> {
+    try {
+      return await this.executeInTransaction(command);
+    } finally {
+      // Committed or not, the names this process resolved may be out of date: the next record resolves afresh.
+      this.lookups.changed('actors');
+    }
+  }
+
+  private executeInTransaction({ actorId, command, options }: ExecuteActorCommand): Promise<ActorCommandResult> {
     return inTransaction(poolOf(this.dataSource), async (client) => {
       if (STRUCTURAL.has(command.type)) {
         await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['actor-registry:structure']);

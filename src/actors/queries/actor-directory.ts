@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { poolOf, readPoolOf } from '../../database/data-source.js';
+import { LookupCaches, type LookupCache } from '../../database/lookup-caches.js';
 import type { Queryable } from '../../event-store/index.js';
 import { CLEAR_MARGIN, CONFIDENT_SCORE, MIN_SEARCH_SCORE, nameScoreSql, searchKeys } from '../../names/name-match.js';
 import { compact } from '../../common/plain-data.js';
@@ -62,9 +63,15 @@ export type NameResolution =
 @Injectable()
 export class ActorDirectory {
   private readonly primary: Queryable;
+  /** How each reported name resolved, kept by the service (`lookups`) until the registry changes. */
+  private readonly resolutions?: LookupCache<NameResolution>;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Optional() lookups?: LookupCaches,
+  ) {
     this.primary = poolOf(dataSource);
+    this.resolutions = lookups?.cache('actors');
   }
 
   /**
@@ -122,8 +129,13 @@ export class ActorDirectory {
    * or the same consonant outline) and no other actor matches about as well. Otherwise the
    * name stays as reported, with the candidates a person could choose from.
    */
-  async resolveName(name: string): Promise<NameResolution> {
-    const [best, runnerUp, ...rest] = name.trim() ? await this.ranked(this.primary, { q: name, limit: 5 }) : [];
+  resolveName(name: string): Promise<NameResolution> {
+    const reported = name.trim();
+    return this.resolutions ? this.resolutions.get(reported, () => this.resolve(reported)) : this.resolve(reported);
+  }
+
+  private async resolve(name: string): Promise<NameResolution> {
+    const [best, runnerUp, ...rest] = name ? await this.ranked(this.primary, { q: name, limit: 5 }) : [];
     const score = (match?: ActorMatch) => match?.score ?? 0;
     if (best && score(best) >= CONFIDENT_SCORE && score(best) - score(runnerUp) >= CLEAR_MARGIN) {
       return { status: 'resolved', actorId: best.id, matchedName: best.matchedName!.value, score: score(best) };
