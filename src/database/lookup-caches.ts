@@ -47,6 +47,8 @@ export class LookupCaches {
   private trusted = false;
   private stopped = false;
   private retry?: NodeJS.Timeout;
+  /** Said once per outage, not at every retry. */
+  private warned = false;
 
   constructor(
     private readonly pool: Pool,
@@ -102,7 +104,10 @@ export class LookupCaches {
       await client.query(`LISTEN ${LOOKUPS_CHANGED_CHANNEL}`);
     } catch (error) {
       await client.end().catch(() => {});
-      this.logger.warn(`Cannot listen for changes (${(error as Error).message}): keys, actors and places are looked up on every request`);
+      if (!this.warned) {
+        this.logger.warn(`Cannot listen for changes (${(error as Error).message}): keys, actors and places are looked up on every request until it can`);
+        this.warned = true;
+      }
       this.retryLater();
       return;
     }
@@ -113,6 +118,8 @@ export class LookupCaches {
     // Nothing kept from before: losing the connection forgot it all (`lost`).
     this.listener = client;
     this.trusted = true;
+    if (this.warned) this.logger.log('Listening for changes again: keys, actors and places are kept in memory');
+    this.warned = false;
   }
 
   /** Changes may go unheard from now on: forget everything, and keep nothing until listening again. */

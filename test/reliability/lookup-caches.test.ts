@@ -72,7 +72,9 @@ describeOnServer('lookups kept in memory on a server', () => {
     await db?.close();
   });
 
-  const revokeByHand = (name: string) => db.pool.query(`UPDATE api_keys SET revoked_at = now(), revoked_by = 'dba' WHERE name = $1`, [name]);
+  const revokeByHand = async (name: string) => {
+    await db.pool.query(`UPDATE api_keys SET revoked_at = now(), revoked_by = 'dba' WHERE name = $1`, [name]);
+  };
 
   /** A new key, kept once it is used: its creation unannounced, so no late notification forgets it. */
   const keptKey = async (name: string) => {
