@@ -22,8 +22,8 @@ export interface LookupCacheOptions {
 /**
  * Lookups kept in this process, so a request does not pay a round trip for its key, its actors'
  * names and its places, which change seldom. Profiling POST /incidents found the round trips
- * themselves (the socket writes) the service's largest cost: these lookups were four of a
- * record's six.
+ * themselves (the socket writes) the service's largest cost: these lookups were four of the five
+ * a record made on its way in.
  *
  * Kept answers are forgotten when what they were read from changes:
  * - at once, when this process changed it: its writers call `changed()` after they commit, so a
