@@ -42,9 +42,8 @@ export class LookupCaches {
   private readonly caches = new Set<LookupCache<unknown>>();
   private readonly maxAgeMs: number;
   private readonly retryMs: number;
+  /** The connection listening for changes; kept answers are used only while there is one. */
   private listener?: pg.Client;
-  /** Whether kept answers may be used: only while this process listens for changes. */
-  private trusted = false;
   private stopped = false;
   private retry?: NodeJS.Timeout;
   /** Said once per outage, not at every retry. */
@@ -60,14 +59,14 @@ export class LookupCaches {
 
   /** A cache of answers about `topic`, keeping at most `capacity` of them (the least recently used go first). */
   cache<V>(topic: LookupTopic, capacity = 10_000): LookupCache<V> {
-    const cache = new LookupCache<V>(topic, capacity, this.maxAgeMs, () => this.trusted);
+    const cache = new LookupCache<V>(topic, capacity, this.maxAgeMs, () => this.listening);
     this.caches.add(cache as LookupCache<unknown>);
     return cache;
   }
 
   /** Whether this process listens for changes, and so keeps answers. */
   get listening(): boolean {
-    return this.trusted;
+    return this.listener !== undefined;
   }
 
   /** This process changed what `topic`'s answers come from, and committed. */
@@ -82,7 +81,6 @@ export class LookupCaches {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.trusted = false;
     clearTimeout(this.retry);
     const listener = this.listener;
     this.listener = undefined;
@@ -117,7 +115,6 @@ export class LookupCaches {
     }
     // Nothing kept from before: losing the connection forgot it all (`lost`).
     this.listener = client;
-    this.trusted = true;
     if (this.warned) this.logger.log('Listening for changes again: keys, actors and places are kept in memory');
     this.warned = false;
   }
@@ -126,7 +123,6 @@ export class LookupCaches {
   private lost(client: pg.Client): void {
     if (this.listener !== client) return;
     this.listener = undefined;
-    this.trusted = false;
     this.forgetAll();
     this.retryLater();
   }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiKeys } from '../../src/access/api-keys.js';
 import { LookupCaches } from '../../src/database/lookup-caches.js';
+import { assassinationBody } from '../../src/incidents/http/dto/testing/worked-example-body.js';
 import { Gazetteer } from '../../src/places/gazetteer.js';
 import { openTestApp, type TestApp } from '../support/test-app.js';
 import { describeOnServer, openTestDatabase, type TestDatabase } from '../support/test-database.js';
@@ -149,19 +150,15 @@ describeOnServer('actors a record names, resolved through the service', () => {
   });
   afterAll(() => t?.close());
 
-  const record = (name: string) =>
-    t
+  /** The worked example's incident, naming one actor as reported. */
+  const record = (name: string) => {
+    const { related: _, ...body } = assassinationBody();
+    return t
       .http()
       .post('/incidents')
-      .send({
-        category: 'armed_clash',
-        title: { text: 'اشتباكات في ريف دير الزور', language: 'ar' },
-        occurred: { from: '2024-03-01', precision: 'day' },
-        place: { name: 'دير الزور', countryCode: 'SY', admin1: 'SY09', precision: 'governorate' },
-        actors: [{ name, role: 'participant' }],
-        sources: [{ outlet: 'نورث برس', publishedOn: '2024-03-02', language: 'ar', access: 'relayed' }],
-      })
+      .send({ ...body, actors: [{ name, role: 'perpetrator' }] })
       .expect(201);
+  };
   const actorOf = async (response: { body: { id: string } }) =>
     (await t.http().get(`/incidents/${response.body.id}`).expect(200)).body.actors[0];
 
