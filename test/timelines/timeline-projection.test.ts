@@ -6,6 +6,7 @@ import { ProjectionRunner } from '../../src/projections/projection-runner.js';
 import { projectionStatus } from '../../src/projections/projection-status.js';
 import { incidentSummariesProjection } from '../../src/timelines/projections/incident-summaries.projection.js';
 import { timelineProjection } from '../../src/timelines/projections/timeline.projection.js';
+import { migrate } from '../../src/database/data-source.js';
 import { logSettled, openTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /** Projection tests: given events in the log, then rows in the read models. */
@@ -87,6 +88,44 @@ describe('the timeline projections, given events', () => {
     expect(entry).toMatchObject({ admin2: 'SY0902', place_name: 'Hajin', fatalities_best: 3, status: 'retracted', version: 5 });
     expect((await rowsOf('timeline_actors', id)).map((row) => row.role)).toEqual(['accuser']);
     expect((await rowsOf('incident_summaries', id))[0]).toMatchObject({ status: 'retracted', version: 5 });
+  });
+
+  it('keep each entry as the JSON GET /timeline answers, the very text the page query used to build from the columns', async () => {
+    const plain = randomUUID();
+    const located = randomUUID();
+    const changed = randomUUID();
+    await store.append(`incident-${plain}`, 'no_stream', [recorded(plain)]);
+    await store.append(`incident-${located}`, 'no_stream', [
+      recorded(located, {
+        category: 'statement', // no ACLED type
+        title: { text: 'بيان "العكيدات"\n\\ حول\u001b الهجوم 😀', language: 'ar' },
+        place: { name: 'Hajin', countryCode: 'SY', admin1: 'SY09', admin2: 'SY0902', admin3: 'SY090201', latitude: 34.6952, longitude: 40.83, precision: 'locality' },
+        actors: [{ actorId: AKIDAT, role: 'speaker' }],
+        fatalities: undefined,
+      }),
+    ]);
+    await store.append(`incident-${changed}`, 'no_stream', [recorded(changed)]);
+    await store.append(`incident-${changed}`, 1, [
+      { type: 'incident.fatalities_revised', data: { fatalities: { low: 0, best: 1, high: 40 }, reason: 'x' } },
+      { type: 'incident.retracted', data: { reason: 'A duplicate.' } },
+    ]);
+    await catchUp();
+    const entries = async () =>
+      (await db.pool.query<{ incident_id: string; entry: string }>('SELECT incident_id, entry FROM timeline_entries ORDER BY incident_id')).rows;
+    const written = await entries();
+    expect(written.map((row) => row.incident_id)).toEqual(expect.arrayContaining([plain, located, changed]));
+    expect(JSON.parse(written.find((row) => row.incident_id === located)!.entry)).toMatchObject({
+      title: { text: 'بيان "العكيدات"\n\\ حول\u001b الهجوم 😀' },
+      place: { admin3: 'SY090201', latitude: 34.6952, longitude: 40.83 },
+      actors: [{ actorId: AKIDAT, role: 'speaker' }],
+    });
+
+    // The migration that added the column writes entries recorded before it with the page query's
+    // old SQL: undone and done again, it must give back, byte for byte, what the projection wrote.
+    const applied = async () => (await db.pool.query<{ name: string }>('SELECT name FROM migrations')).rows.map((row) => row.name);
+    while ((await applied()).includes('TimelineEntryJson1765152000000')) await db.dataSource.undoLastMigration({ transaction: 'each' });
+    await migrate(db.dataSource, db.target);
+    expect(await entries()).toEqual(written);
   });
 
   it('ignore events of other streams but move past them', async () => {

@@ -1,7 +1,7 @@
 import type { EventStore, Queryable, RecordedEvent } from '../../event-store/index.js';
 import type { RecordedIncident } from '../../incidents/domain/index.js';
 import { foldIncident, incidentStreamId } from '../../incidents/incident-stream.js';
-import type { TimelineEntry } from '../queries/timeline-queries.js';
+import type { TimelineEntry } from '../projections/timeline.projection.js';
 import { exportRecord, type ExportRecord, type GazetteerUnit, type RegistryActor } from './export-record.js';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { ActorRef, RecordedIncident } from '../../incidents/domain/index.js';
-import type { TimelineEntry } from '../queries/timeline-queries.js';
+import type { TimelineEntry } from '../projections/timeline.projection.js';
 import { EXPORT_COLUMNS, exportRecord, sidesOf, type ExportLookups, type RegistryActor } from './export-record.js';
 
 const SDF = 'a0000000-0000-4000-8000-000000000001';

@@ -1,6 +1,6 @@
 import type { AcledInterCode, ActorKind } from '../../actors/domain/index.js';
 import type { ActorIdentity, DatePrecision, PlacePrecision, RecordedIncident } from '../../incidents/domain/index.js';
-import type { TimelineEntry } from '../queries/timeline-queries.js';
+import type { TimelineEntry } from '../projections/timeline.projection.js';
 
 /**
  * One incident as a row of the ACLED-style exports (`GET /timeline.csv`, and the properties of

@@ -5,30 +5,14 @@ import { compact } from '../../common/plain-data.js';
 import { ProblemError, RequestValidationError, problemType } from '../../common/problem.js';
 import { poolOf, readPoolOf } from '../../database/data-source.js';
 import { EventStore, type Queryable } from '../../event-store/index.js';
-import { isCalendarDate, type ActorIdentity, type Fatalities, type Place } from '../../incidents/domain/index.js';
+import { isCalendarDate } from '../../incidents/domain/index.js';
 import { Gazetteer } from '../../places/gazetteer.js';
 import { Projections } from '../../projections/projections.module.js';
 import type { StatsGroup, TimelineFilterDto } from '../http/timeline-query.dto.js';
+import type { TimelineEntry } from '../projections/timeline.projection.js';
 import { withReplayedTimeline } from './replay-timeline.js';
 import { statsQuery } from './stats-query.js';
 import { LIVE_TIMELINE, timelineWhere, type TimelineFilter, type TimelineTables } from './timeline-filter.js';
-
-export interface TimelineEntry {
-  id: string;
-  title: { text: string; language: string };
-  category: string;
-  acled?: { disorderType: string; eventType: string; subEventType: string };
-  cameo?: string;
-  occurred: { from: string; to: string; precision: string };
-  place: Omit<Place, 'resolution'>;
-  actors: ActorIdentity[];
-  fatalities?: Fatalities;
-  status: string;
-  version: number;
-  position: number;
-  recordedAt: Date;
-  lastChangedAt: Date;
-}
 
 export interface TimelinePage {
   entries: TimelineEntry[];
@@ -66,9 +50,9 @@ export class TimelineQueries {
   }
 
   /**
-   * The page as GET /timeline answers it, in JSON the database wrote: building each entry there
-   * and passing the text through costs a fraction of reading the columns into objects and
-   * serialising them again, which was most of the work of the busiest read.
+   * The page as GET /timeline answers it, from the JSON each entry keeps of itself (see the
+   * timeline projection): passing the text through costs a fraction of reading the columns into
+   * objects and serialising them again, which was most of the work of the busiest read.
    */
   async timelineJson(query: TimelinePageQuery): Promise<string> {
     const { entries, nextCursor } = await this.timelineText(query);
@@ -92,7 +76,7 @@ export class TimelineQueries {
     return this.timelinePage(db, query, await this.filter(query, db));
   }
 
-  /** A page of the timeline from the live tables, or a replay's, each entry as JSON text. */
+  /** A page of the timeline from the live tables, or a replay's, each entry as its JSON text. */
   private async timelinePage(
     db: Queryable,
     query: { limit?: number; cursor?: string },
@@ -106,12 +90,9 @@ export class TimelineQueries {
       const [from, position] = decodeCursor(query.cursor);
       where += ` AND (e.occurred_from, e.position) > ($${params.push(from)}::date, $${params.push(position)})`;
     }
-    // The JSON is written for the page's rows only: in one query level, a plan that sorts the
-    // matching rows would write it for every one of them first.
-    const text = `SELECT ${ENTRY_JSON} AS entry, to_char(e.occurred_from, 'YYYY-MM-DD') AS occurred_from, e.position
-       FROM (SELECT * FROM ${tables.entries} e WHERE ${where}
-             ORDER BY e.occurred_from, e.position LIMIT $${params.push(limit + 1)}) e
-       ORDER BY e.occurred_from, e.position`;
+    const text = `SELECT e.entry, to_char(e.occurred_from, 'YYYY-MM-DD') AS occurred_from, e.position
+       FROM ${tables.entries} e WHERE ${where}
+       ORDER BY e.occurred_from, e.position LIMIT $${params.push(limit + 1)}`;
     // Prepared, one statement per shape of filter: planning it costs about what running it does.
     // Not a free-text search, whose best plan depends on the words (a rare one is found through
     // the trigram index, a common one by reading in order), nor a replay's passing tables.
@@ -212,34 +193,6 @@ interface TimelinePageText {
   entries: string[];
   nextCursor?: string;
 }
-
-/** A time as JSON.stringify writes a Date: UTC, to the millisecond (the fraction cut, as a Date's). */
-const JSON_TIME = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
-/**
- * A timeline entry (TimelineEntry) as JSON, from a row `e`. A column that is null is left out
- * rather than written null, as the entry's optional fields are: nothing in an entry is null
- * otherwise (actors, from JSON, have no nulls), so stripping them all is exact.
- */
-const ENTRY_JSON = `json_strip_nulls(json_build_object(
-  'id', e.incident_id,
-  'title', json_build_object('text', e.title, 'language', e.title_language),
-  'category', e.category,
-  'acled', CASE WHEN e.acled_event_type IS NOT NULL THEN json_build_object(
-    'disorderType', e.acled_disorder_type, 'eventType', e.acled_event_type, 'subEventType', e.acled_sub_event_type) END,
-  'cameo', e.cameo_code,
-  'occurred', json_build_object('from', e.occurred_from, 'to', e.occurred_to, 'precision', e.date_precision),
-  'place', json_build_object('name', e.place_name, 'countryCode', e.country_code, 'admin1', e.admin1, 'admin2', e.admin2,
-    'admin3', e.admin3, 'latitude', e.latitude, 'longitude', e.longitude, 'precision', e.place_precision),
-  'actors', e.actors,
-  'fatalities', CASE WHEN e.fatalities_best IS NOT NULL THEN json_build_object(
-    'low', e.fatalities_low, 'best', e.fatalities_best, 'high', e.fatalities_high) END,
-  'status', e.status,
-  'version', e.version,
-  'position', e.position,
-  'recordedAt', ${JSON_TIME('e.recorded_at')},
-  'lastChangedAt', ${JSON_TIME('e.last_changed_at')}
-))::text`;
 
 /** An entry for code that works with it (the exports): its times as Dates again. */
 function parseEntry(text: string): TimelineEntry {
