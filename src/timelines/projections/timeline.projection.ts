@@ -90,7 +90,7 @@ function entryRow(folded: FoldedIncident) {
  * The entry as the API shows it, its members in the order GET /timeline has always written them
  * (an actor's as jsonb ordered them, name first) and absent ones left out, never null.
  */
-export function timelineEntry({ id, state, version, position, recordedAt, lastChangedAt }: FoldedIncident): TimelineEntry {
+function timelineEntry({ id, state, version, position, recordedAt, lastChangedAt }: FoldedIncident): TimelineEntry {
   const { acled, cameo } = CATEGORY_TAXONOMY[state.category];
   const { place, occurred, fatalities } = state;
   return {
