@@ -47,21 +47,21 @@ export const timelineProjection = streamProjection<FoldedIncident>({
   }),
 });
 
+/** The entry's row: its columns, which the queries filter and sort on, and the entry itself as JSON. */
 function entryRow(folded: FoldedIncident) {
-  const { id, state, version, position, lastPosition, recordedAt, lastChangedAt } = folded;
-  const { acled, cameo } = CATEGORY_TAXONOMY[state.category];
-  const { place, occurred, fatalities } = state;
+  const entry = timelineEntry(folded);
+  const { acled, place, occurred, fatalities } = entry;
   return {
-    incident_id: id,
-    position,
+    incident_id: entry.id,
+    position: entry.position,
     occurred_from: occurred.from,
     occurred_to: occurred.to,
     date_precision: occurred.precision,
-    category: state.category,
+    category: entry.category,
     acled_disorder_type: acled?.disorderType ?? null,
     acled_event_type: acled?.eventType ?? null,
     acled_sub_event_type: acled?.subEventType ?? null,
-    cameo_code: cameo ?? null,
+    cameo_code: entry.cameo ?? null,
     country_code: place.countryCode,
     admin1: place.admin1 ?? null,
     admin2: place.admin2 ?? null,
@@ -70,19 +70,19 @@ function entryRow(folded: FoldedIncident) {
     place_precision: place.precision,
     latitude: place.latitude ?? null,
     longitude: place.longitude ?? null,
-    actors: state.actors.map(({ actorId, name, role }) => ({ actorId, name, role })),
+    actors: entry.actors,
     fatalities_low: fatalities?.low ?? null,
     fatalities_best: fatalities?.best ?? null,
     fatalities_high: fatalities?.high ?? null,
-    status: state.status,
-    title: state.title.text,
-    title_language: state.title.language,
-    search: searchText(state),
-    version,
-    recorded_at: recordedAt,
-    last_changed_at: lastChangedAt,
-    last_position: lastPosition,
-    entry: JSON.stringify(timelineEntry(folded)),
+    status: entry.status,
+    title: entry.title.text,
+    title_language: entry.title.language,
+    search: searchText(folded.state),
+    version: entry.version,
+    recorded_at: entry.recordedAt,
+    last_changed_at: entry.lastChangedAt,
+    last_position: folded.lastPosition,
+    entry: JSON.stringify(entry),
   };
 }
 
