@@ -27,6 +27,11 @@ export class EventSchemas {
     return this;
   }
 
+  /** Whether any event type has an upcaster: reads then change events, in code that stays in this thread. */
+  get upcasts(): boolean {
+    return this.schemas.size > 0;
+  }
+
   currentVersion(type: string): number {
     return this.schemas.get(type)?.currentVersion ?? 1;
   }

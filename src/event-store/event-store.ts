@@ -500,16 +500,22 @@ export class EventStore {
 
   /**
    * The cut's events of the streams whose id starts with `prefix`, stream by stream (in the
-   * order of their ids) and each stream in version order, from just after `after`.
+   * order of their ids) and each stream in version order, from just after `after`; with
+   * `streamsBefore`, only of the streams whose ids sort before it (a part of them: see
+   * stream-rebuild.ts).
    */
-  async readCutByStream(cut: LogCut, options: { prefix: string; after?: StreamCursor; limit: number }): Promise<RecordedEvent[]> {
+  async readCutByStream(
+    cut: LogCut,
+    options: { prefix: string; after?: StreamCursor; streamsBefore?: string; limit: number },
+  ): Promise<RecordedEvent[]> {
     const after = options.after ?? { streamId: options.prefix, streamVersion: 0 };
     const { rows } = await this.db.query({
       name: 'event-store.read-cut-by-stream',
       text: `SELECT ${COLUMNS} FROM events
              WHERE (stream_id, stream_version) > ($3, $4) AND starts_with(stream_id, $5) AND ($6::xid8 IS NULL OR transaction_id < $6::xid8) ${BOUNDED}
+               AND ($8::text IS NULL OR stream_id < $8)
              ORDER BY stream_id, stream_version LIMIT $7`,
-      values: [...boundValues(cut.until), after.streamId, after.streamVersion, options.prefix, cut.before, options.limit],
+      values: [...boundValues(cut.until), after.streamId, after.streamVersion, options.prefix, cut.before, options.limit, options.streamsBefore ?? null],
     });
     return rows.map((row) => this.toRecordedEvent(row));
   }

@@ -5,7 +5,7 @@ import type { EventStore, Queryable } from '../event-store/index.js';
 import type { Projection, TableNames } from './projection.js';
 import { ProjectionRunner } from './projection-runner.js';
 import { isStreamProjection, type StreamProjection } from './stream-projection.js';
-import { loadCutByStream } from './stream-rebuild.js';
+import { loadCutInParts } from './stream-rebuild.js';
 
 const SUFFIX = '__rebuild';
 /** Connections that build a rebuild's indexes side by side. */
@@ -31,8 +31,8 @@ interface Index {
  * never a mix. A rebuild also restarts a projection that stopped on an event: the rebuild runs
  * the current code, and stops with the error if that still fails.
  *
- * A stream projection is first loaded from a cut of the log read stream by stream
- * (stream-rebuild.ts); the runner then goes on from the cut's checkpoint in the log's order.
+ * A stream projection is first loaded from a cut of the log read stream by stream, in parts side
+ * by side (stream-rebuild.ts); the runner then goes on from the cut's checkpoint in the log's order.
  *
  * The fresh tables get their primary keys and unique indexes at once (projections upsert on them)
  * and their other indexes once loaded, before following the log replaces rows by key: building
@@ -111,7 +111,7 @@ async function loadByStream(
   { fresh, checkpointName }: Rebuild,
   options: { batchSize?: number; onProgress?: (handled: number) => void },
 ): Promise<number> {
-  const cut = await loadCutByStream(pool, store, projection, fresh, { chunk: options.batchSize, onProgress: options.onProgress });
+  const cut = await loadCutInParts(pool, store, projection, fresh, { chunk: options.batchSize, onProgress: options.onProgress });
   await pool.query(
     `UPDATE projection_checkpoints
      SET transaction_id = $2::xid8, position = $3, events_handled = $4, last_event_recorded_at = $5, updated_at = now()

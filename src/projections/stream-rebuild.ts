@@ -1,14 +1,87 @@
+import { availableParallelism } from 'node:os';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { compact } from '../common/plain-data.js';
+import { runWorker, startWorker } from '../common/worker-thread.js';
 import { isEmbeddedPool } from '../database/data-source.js';
 import type { EventStore, LogBound, LogCut, RecordedEvent } from '../event-store/index.js';
 import type { TableNames } from './projection.js';
 import { addRows, evolveNamingEvent, insertRows, RowSums, type Row, type StreamProjection } from './stream-projection.js';
+import type { PartLoad } from './stream-rebuild.worker.js';
 
 /** Events read per round trip: large enough that a round trip costs little beside the rows. */
 const CHUNK = 5000;
+
+/**
+ * How many parts loadCutInParts loads side by side: one per core, up to four. Each also keeps the
+ * database busy (reading the log, taking the rows), so more parts than cores gain nothing.
+ */
+const PARTS = Math.min(4, availableParallelism());
+
+/** Stream ids from `from` on and before `before`; open at an end not given. */
+export interface StreamIdRange {
+  from?: string;
+  before?: string;
+}
+
+/**
+ * loadCutByStream in parts side by side: folding the streams and making their rows is most of a
+ * rebuild's work, and all of it in one thread, while the database has time to spare. The streams
+ * are split by their ids (streamIdParts); this thread loads the first part and worker threads
+ * (stream-rebuild.worker.ts) the others, each on connections of its own, all from one cut.
+ *
+ * Loaded whole, as before: counts (added up over the whole cut), the embedded database (one
+ * session), and a store that upcasts events (its upcasters are code, which a thread cannot be given).
+ */
+export async function loadCutInParts(
+  pool: Pool,
+  store: EventStore,
+  projection: StreamProjection,
+  tables: TableNames,
+  options: { chunk?: number; onProgress?: (events: number) => void; parts?: number } = {},
+): Promise<LogCut> {
+  const parts = options.parts ?? PARTS;
+  if (parts < 2 || 'sum' in projection.rowsBy || isEmbeddedPool(pool) || store.schemas.upcasts) {
+    return loadCutByStream(pool, store, projection, tables, options);
+  }
+  const cut = await store.cut();
+  const loaded: number[] = new Array(parts).fill(0);
+  const progress = (index: number) => (events: number) => {
+    loaded[index] = events;
+    options.onProgress?.(loaded.reduce((sum, part) => sum + part, 0));
+  };
+  const [first, ...rest] = streamIdParts(projection.streamPrefix, parts);
+  // Only what a thread can be given: no functions (the pool's connect hook is for the service's sessions).
+  const connection = Object.fromEntries(Object.entries(pool.options).filter(([, value]) => typeof value !== 'function'));
+  const workers = rest.map((part, index) => {
+    const load: PartLoad = { connection, projection: projection.name, tables, cut, part, chunk: options.chunk };
+    return runWorker(startWorker(import.meta.url, 'stream-rebuild.worker', load), progress(index + 1));
+  });
+  const loads = [
+    loadCutByStream(pool, store, projection, tables, { chunk: options.chunk, cut, part: first, onProgress: progress(0) }),
+    ...workers.map(({ done }) => done),
+  ];
+  try {
+    await Promise.all(loads);
+    return cut;
+  } finally {
+    // When a part fails, the rebuild drops its tables: first, every part stops writing to them.
+    await Promise.all(workers.map(({ stop }) => stop()));
+    await Promise.allSettled(loads);
+  }
+}
+
+/**
+ * `parts` ranges of the ids of the streams under `prefix`, split on the character after it as
+ * a hex digit: the ids are the prefix and a UUID, whose digits spread evenly. Any other id falls
+ * in one range or the next all the same, so every stream is loaded once, whatever its id.
+ */
+export function streamIdParts(prefix: string, parts: number): StreamIdRange[] {
+  const bounds = Array.from({ length: parts - 1 }, (_, index) => prefix + '0123456789abcdef'[Math.round((16 * (index + 1)) / parts)]);
+  return Array.from({ length: parts }, (_, index) => compact({ from: bounds[index - 1], before: bounds[index] }));
+}
 
 /**
  * Fills a stream projection's fresh (empty) tables from a cut of the log, read stream by stream:
@@ -33,6 +106,10 @@ export async function loadCutByStream(
     onProgress?: (events: number) => void;
     /** Read and write on this connection alone (one whose session holds the tables), none from the pool. */
     connection?: PoolClient;
+    /** Load this cut, taken already (by loadCutInParts), rather than take one. */
+    cut?: LogCut;
+    /** Load only the streams whose ids are in this part of their range (see loadCutInParts). */
+    part?: StreamIdRange;
   } = {},
 ): Promise<LogCut> {
   const chunk = options.chunk ?? CHUNK;
@@ -48,15 +125,19 @@ export async function loadCutByStream(
     // A cut in the past is read through one snapshot (the embedded database has no other session).
     const snapshot = options.until !== undefined && reader !== writer;
     if (snapshot) await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const cut = await store.on(reader).cut(options.until);
+    const cut = options.cut ?? (await store.on(reader).cut(options.until));
     // Where COPY is not to be had, an INSERT per table and chunk, as when following the log.
     const write = embedded
       ? (table: string, rows: readonly Row[]) => insertRows(writer, tables[table]!, rows)
       : await copyStatements(writer, projection, tables);
+    const { from, before } = options.part ?? {};
+    // A part starts at the first event of its `from` stream, or of the first stream after it.
+    const start = from === undefined ? undefined : { streamId: from, streamVersion: 0 };
     const read = (after?: RecordedEvent) =>
       store.on(reader!).readCutByStream(cut, {
         prefix: projection.streamPrefix,
-        after: after && { streamId: after.streamId, streamVersion: after.streamVersion },
+        after: after ? { streamId: after.streamId, streamVersion: after.streamVersion } : start,
+        streamsBefore: before,
         limit: chunk,
       });
 

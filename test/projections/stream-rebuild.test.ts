@@ -4,6 +4,8 @@ import { EventStore } from '../../src/event-store/index.js';
 import { ALL_PROJECTIONS } from '../../src/projections/all-projections.js';
 import { ProjectionRunner } from '../../src/projections/projection-runner.js';
 import { rebuildProjection } from '../../src/projections/rebuild.js';
+import { isStreamProjection } from '../../src/projections/stream-projection.js';
+import { loadCutByStream, loadCutInParts } from '../../src/projections/stream-rebuild.js';
 import { timelineProjection } from '../../src/timelines/projections/timeline.projection.js';
 import { describeOnServer, logSettled, openTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { appendIncidents, recorded, streamOf } from './support/incidents.js';
@@ -107,5 +109,65 @@ describeOnServer('a rebuild while a transaction is still open', () => {
     } finally {
       open.release();
     }
+  });
+});
+
+describe('a rebuild loaded in parts side by side', () => {
+  let own: TestDatabase;
+  beforeAll(async () => {
+    own = await openTestDatabase();
+  });
+  afterAll(() => own.close());
+
+  /** Every row of a table, in an order of their own: the same rows give the same sum, however they were written. */
+  async function contents(table: string) {
+    const { rows } = await own.pool.query(
+      `SELECT count(*)::int AS rows, md5(coalesce(string_agg(r::text, '|' ORDER BY r::text), '')) AS md5 FROM ${table} r`,
+    );
+    return rows[0];
+  }
+
+  it("writes each stream's rows once, whatever its id, as loading the streams whole does", async () => {
+    const ownStore = new EventStore(own.pool);
+    await appendIncidents(ownStore, 1, 30);
+    // Ids that are not lower-case hex after the prefix fall in one part or another all the same.
+    const odd = [randomUUID().toUpperCase(), randomUUID().toUpperCase(), '00000000-0000-4000-8000-000000000000', 'ffffffff-ffff-4fff-bfff-ffffffffffff'];
+    for (const [index, id] of odd.entries()) {
+      await ownStore.append(streamOf(id), 'no_stream', [recorded(id, 31 + index)]);
+    }
+    await logSettled(own.pool);
+
+    for (const projection of ALL_PROJECTIONS.filter(isStreamProjection)) {
+      const into = (suffix: string) => Object.fromEntries(projection.tables.map((table) => [table, `${table}__${suffix}`]));
+      for (const table of projection.tables) {
+        for (const suffix of ['whole', 'parts']) await own.pool.query(`CREATE TABLE ${table}__${suffix} (LIKE ${table} INCLUDING ALL)`);
+      }
+      // Small chunks, so that streams run across them in every part; more parts than this machine has cores.
+      const whole = await loadCutByStream(own.pool, ownStore, projection, into('whole'), { chunk: 3 });
+      const parts = await loadCutInParts(own.pool, ownStore, projection, into('parts'), { chunk: 3, parts: 5 });
+
+      // The same events; `before` is the oldest transaction running at each cut, which moves on.
+      expect({ ...parts, before: undefined }).toEqual({ ...whole, before: undefined });
+      for (const table of projection.tables) expect(await contents(`${table}__parts`)).toEqual(await contents(`${table}__whole`));
+    }
+    expect((await contents('timeline_entries__parts')).rows).toBe(34);
+  });
+
+  it('stops with the error of an event a worker thread cannot fold, and leaves no thread writing', async () => {
+    const ownStore = new EventStore(own.pool);
+    // The last of the parts, which a worker thread loads.
+    const id = 'ffffffff-0000-4000-8000-000000000001';
+    await ownStore.append(streamOf(id), 'no_stream', [recorded(id, 40), { type: 'incident.teleported', data: {} }]);
+    await logSettled(own.pool);
+    const { rows } = await own.pool.query(`SELECT global_position FROM events WHERE type = 'incident.teleported'`);
+    await own.pool.query('CREATE TABLE timeline_entries__failed (LIKE timeline_entries INCLUDING ALL)');
+    await own.pool.query('CREATE TABLE timeline_actors__failed (LIKE timeline_actors INCLUDING ALL)');
+
+    const tables = { timeline_entries: 'timeline_entries__failed', timeline_actors: 'timeline_actors__failed' };
+    await expect(loadCutInParts(own.pool, ownStore, timelineProjection, tables, { chunk: 3, parts: 2 })).rejects.toThrow(
+      `incident.teleported at position ${rows[0].global_position}: unknown incident event type incident.teleported`,
+    );
+    // Nothing goes on writing once it has failed: the tables can be dropped at once.
+    await own.pool.query(`SET lock_timeout = '1s'; DROP TABLE timeline_entries__failed, timeline_actors__failed; RESET lock_timeout`);
   });
 });
