@@ -12,15 +12,15 @@ export function startWorker(moduleUrl: string, name: string, workerData: unknown
 }
 
 /**
- * Runs a worker that posts `{ progress }` as it goes and `{ done: true }` at its end, and then
- * waits to be stopped. `done` settles with its end: rejected with its error, or if it ended
- * (or was stopped) before it said it was done.
+ * Runs a worker that posts `{ progress }` as it goes and `{ done: true, result }` at its end, and
+ * then waits to be stopped. `done` settles with its end: with its result, or rejected with its
+ * error, or if it ended (or was stopped) before it said it was done.
  */
-export function runWorker(worker: Worker, onProgress: (progress: number) => void): { done: Promise<void>; stop: () => Promise<void> } {
+export function runWorker(worker: Worker, onProgress: (progress: number) => void): { done: Promise<unknown>; stop: () => Promise<void> } {
   let stopping = false;
-  const done = new Promise<void>((resolve, reject) => {
-    worker.on('message', (message: { progress?: number; done?: true }) => {
-      if (message.done) resolve();
+  const done = new Promise<unknown>((resolve, reject) => {
+    worker.on('message', (message: { progress?: number; done?: true; result?: unknown }) => {
+      if (message.done) resolve(message.result);
       else if (message.progress !== undefined) onProgress(message.progress);
     });
     worker.once('error', reject);

@@ -32,8 +32,9 @@ export interface StreamIdRange {
  * are split by their ids (streamIdParts); this thread loads the first part and worker threads
  * (stream-rebuild.worker.ts) the others, each on connections of its own, all from one cut.
  *
- * Loaded whole, as before: counts (added up over the whole cut), the embedded database (one
- * session), and a store that upcasts events (its upcasters are code, which a thread cannot be given).
+ * A projection of counts adds them up in each part, and this thread adds up the parts' and
+ * writes them once. Loaded whole, as before: on the embedded database (one session), and with a
+ * store that upcasts events (its upcasters are code, which a thread cannot be given).
  */
 export async function loadCutInParts(
   pool: Pool,
@@ -43,9 +44,7 @@ export async function loadCutInParts(
   options: { chunk?: number; onProgress?: (events: number) => void; parts?: number } = {},
 ): Promise<LogCut> {
   const parts = options.parts ?? PARTS;
-  if (parts < 2 || 'sum' in projection.rowsBy || isEmbeddedPool(pool) || store.schemas.upcasts) {
-    return loadCutByStream(pool, store, projection, tables, options);
-  }
+  if (parts < 2 || isEmbeddedPool(pool) || store.schemas.upcasts) return loadCutByStream(pool, store, projection, tables, options);
   const cut = await store.cut();
   const loaded: number[] = new Array(parts).fill(0);
   const progress = (index: number) => (events: number) => {
@@ -59,12 +58,18 @@ export async function loadCutInParts(
     const load: PartLoad = { connection, projection: projection.name, tables, cut, part, chunk: options.chunk };
     return runWorker(startWorker(import.meta.url, 'stream-rebuild.worker', load), progress(index + 1));
   });
+  // Counts: each part adds up its own, and this thread adds theirs to its own and writes them once.
+  const sums = 'sum' in projection.rowsBy ? new RowSums(projection) : undefined;
   const loads = [
-    loadCutByStream(pool, store, projection, tables, { chunk: options.chunk, cut, part: first, onProgress: progress(0) }),
+    loadCutByStream(pool, store, projection, tables, { chunk: options.chunk, cut, part: first, sums, onProgress: progress(0) }),
     ...workers.map(({ done }) => done),
   ];
   try {
-    await Promise.all(loads);
+    const [, ...partSums] = await Promise.all(loads);
+    if (sums) {
+      for (const tableSums of partSums as [string, Row[]][][]) sums.add(Object.fromEntries(tableSums), 1);
+      await writeRows(pool, projection, tables, sums.tables());
+    }
     return cut;
   } finally {
     // When a part fails, the rebuild drops its tables: first, every part stops writing to them.
@@ -110,6 +115,8 @@ export async function loadCutByStream(
     cut?: LogCut;
     /** Load only the streams whose ids are in this part of their range (see loadCutInParts). */
     part?: StreamIdRange;
+    /** For a projection of counts: add them up into these, which the caller writes, rather than write them. */
+    sums?: RowSums;
   } = {},
 ): Promise<LogCut> {
   const chunk = options.chunk ?? CHUNK;
@@ -144,7 +151,7 @@ export async function loadCutByStream(
     let events = 0;
     let current: { streamId: string; state: unknown } | undefined;
     // Counts add up over the whole cut, and are written once at its end.
-    const sums = 'sum' in projection.rowsBy ? new RowSums(projection) : undefined;
+    const sums = options.sums ?? ('sum' in projection.rowsBy ? new RowSums(projection) : undefined);
     next = read();
     for (;;) {
       const batch = await next;
@@ -166,7 +173,7 @@ export async function loadCutByStream(
       options.onProgress?.(events);
       if (!full) break;
     }
-    for (const [table, tableRows] of sums?.tables() ?? []) await write(table, tableRows);
+    if (!options.sums) for (const [table, tableRows] of sums?.tables() ?? []) await write(table, tableRows);
     if (snapshot) await reader.query('COMMIT');
     return cut;
   } catch (error) {
@@ -178,6 +185,17 @@ export async function loadCutByStream(
     // A reader left inside its snapshot transaction (after a failure) is not given back as it is.
     if (reader && reader !== writer) reader.release(failed);
     if (writer !== options.connection) writer.release();
+  }
+}
+
+/** Rows by table, by COPY on a connection of their own. */
+async function writeRows(pool: Pool, projection: StreamProjection, tables: TableNames, rows: [table: string, rows: Row[]][]): Promise<void> {
+  const client = await pool.connect();
+  try {
+    const write = await copyStatements(client, projection, tables);
+    for (const [table, tableRows] of rows) await write(table, tableRows);
+  } finally {
+    client.release();
   }
 }
 

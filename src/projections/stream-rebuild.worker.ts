@@ -4,7 +4,7 @@ import { EventStore, type LogCut } from '../event-store/index.js';
 import { projectionNamed } from './all-projections.js';
 import type { TableNames } from './projection.js';
 import { loadCutByStream, type StreamIdRange } from './stream-rebuild.js';
-import { isStreamProjection } from './stream-projection.js';
+import { isStreamProjection, RowSums } from './stream-projection.js';
 
 /** One part of loadCutInParts, in a thread of its own, on connections of its own. */
 export interface PartLoad {
@@ -23,12 +23,14 @@ if (!projection || !isStreamProjection(projection)) throw new Error(`${name} is 
 const pool = new pg.Pool({ ...connection, max: 2 });
 // An idle connection's error (the server going away) fails the load's next query instead.
 pool.on('error', () => {});
+// A projection of counts gives its part's sums to the caller, which adds up all the parts'.
+const sums = 'sum' in projection.rowsBy ? new RowSums(projection) : undefined;
 try {
   // A store without upcasters: loadCutInParts splits only a rebuild whose store has none.
   const onProgress = (events: number) => parentPort!.postMessage({ progress: events });
-  await loadCutByStream(pool, new EventStore(pool), projection, tables, { cut, part, chunk, onProgress });
+  await loadCutByStream(pool, new EventStore(pool), projection, tables, { cut, part, chunk, sums, onProgress });
 } finally {
   await pool.end();
 }
 // The caller stops this thread once it has read this.
-parentPort!.postMessage({ done: true });
+parentPort!.postMessage({ done: true, result: sums?.tables() });
