@@ -20,6 +20,9 @@ const CHUNK = 5000;
  */
 const PARTS = Math.min(4, availableParallelism());
 
+/** A cut smaller than this loads whole: a thread takes a few hundred milliseconds to start. */
+const EVENTS_FOR_PARTS = 100_000;
+
 /** Stream ids from `from` on and before `before`; open at an end not given. */
 export interface StreamIdRange {
   from?: string;
@@ -33,19 +36,25 @@ export interface StreamIdRange {
  * (stream-rebuild.worker.ts) the others, each on connections of its own, all from one cut.
  *
  * A projection of counts adds them up in each part, and this thread adds up the parts' and
- * writes them once. Loaded whole, as before: on the embedded database (one session), and with a
- * store that upcasts events (its upcasters are code, which a thread cannot be given).
+ * writes them once. Loaded whole, as before: a small cut, the embedded database (one session),
+ * and with a store that upcasts events (its upcasters are code, which a thread cannot be given).
  */
 export async function loadCutInParts(
   pool: Pool,
   store: EventStore,
   projection: StreamProjection,
   tables: TableNames,
-  options: { chunk?: number; onProgress?: (events: number) => void; parts?: number } = {},
+  options: {
+    chunk?: number;
+    onProgress?: (events: number) => void;
+    /** How many parts; by default one per core (up to four), and one for a small cut. */
+    parts?: number;
+  } = {},
 ): Promise<LogCut> {
-  const parts = options.parts ?? PARTS;
-  if (parts < 2 || isEmbeddedPool(pool) || store.schemas.upcasts) return loadCutByStream(pool, store, projection, tables, options);
+  if (isEmbeddedPool(pool) || store.schemas.upcasts) return loadCutByStream(pool, store, projection, tables, options);
   const cut = await store.cut();
+  const parts = options.parts ?? (cut.events < EVENTS_FOR_PARTS ? 1 : PARTS);
+  if (parts < 2) return loadCutByStream(pool, store, projection, tables, { ...options, cut });
   const loaded: number[] = new Array(parts).fill(0);
   const progress = (index: number) => (events: number) => {
     loaded[index] = events;
