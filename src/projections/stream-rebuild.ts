@@ -7,6 +7,7 @@ import { compact } from '../common/plain-data.js';
 import { runWorker, startWorker } from '../common/worker-thread.js';
 import { isEmbeddedPool } from '../database/data-source.js';
 import type { EventStore, LogBound, LogCut, RecordedEvent } from '../event-store/index.js';
+import { projectionNamed } from './all-projections.js';
 import type { TableNames } from './projection.js';
 import { addRows, evolveNamingEvent, insertRows, RowSums, type Row, type StreamProjection } from './stream-projection.js';
 import type { PartLoad } from './stream-rebuild.worker.js';
@@ -36,8 +37,9 @@ export interface StreamIdRange {
  * (stream-rebuild.worker.ts) the others, each on connections of its own, all from one cut.
  *
  * A projection of counts adds them up in each part, and this thread adds up the parts' and
- * writes them once. Loaded whole, as before: a small cut, the embedded database (one session),
- * and with a store that upcasts events (its upcasters are code, which a thread cannot be given).
+ * writes them once. Loaded whole, as before: a small cut, the embedded database (one session), a
+ * projection not among the service's (a thread knows only those), and with a store that upcasts
+ * events (its upcasters are code, which a thread cannot be given).
  */
 export async function loadCutInParts(
   pool: Pool,
@@ -51,7 +53,9 @@ export async function loadCutInParts(
     parts?: number;
   } = {},
 ): Promise<LogCut> {
-  if (isEmbeddedPool(pool) || store.schemas.upcasts) return loadCutByStream(pool, store, projection, tables, options);
+  // A thread finds the projection by its name, and reads with a store of its own.
+  const threadsCan = !isEmbeddedPool(pool) && !store.schemas.upcasts && projectionNamed(projection.name) === projection;
+  if (!threadsCan) return loadCutByStream(pool, store, projection, tables, options);
   const cut = await store.cut();
   const parts = options.parts ?? (cut.events < EVENTS_FOR_PARTS ? 1 : PARTS);
   if (parts < 2) return loadCutByStream(pool, store, projection, tables, { ...options, cut });
@@ -92,7 +96,7 @@ export async function loadCutInParts(
  * a hex digit: the ids are the prefix and a UUID, whose digits spread evenly. Any other id falls
  * in one range or the next all the same, so every stream is loaded once, whatever its id.
  */
-export function streamIdParts(prefix: string, parts: number): StreamIdRange[] {
+function streamIdParts(prefix: string, parts: number): StreamIdRange[] {
   const bounds = Array.from({ length: parts - 1 }, (_, index) => prefix + '0123456789abcdef'[Math.round((16 * (index + 1)) / parts)]);
   return Array.from({ length: parts }, (_, index) => compact({ from: bounds[index - 1], before: bounds[index] }));
 }
