@@ -509,13 +509,17 @@ export class EventStore {
     options: { prefix: string; after?: StreamCursor; streamsBefore?: string; limit: number },
   ): Promise<RecordedEvent[]> {
     const after = options.after ?? { streamId: options.prefix, streamVersion: 0 };
+    const values = [...boundValues(cut.until), after.streamId, after.streamVersion, options.prefix, cut.before, options.limit];
+    // The upper bound as a plain condition, which ends the index scan there (`$8 IS NULL OR …`
+    // would be a filter, and the part's last read would scan every stream after it).
+    const bounded = options.streamsBefore !== undefined;
     const { rows } = await this.db.query({
-      name: 'event-store.read-cut-by-stream',
+      name: bounded ? 'event-store.read-cut-by-stream-before' : 'event-store.read-cut-by-stream',
       text: `SELECT ${COLUMNS} FROM events
              WHERE (stream_id, stream_version) > ($3, $4) AND starts_with(stream_id, $5) AND ($6::xid8 IS NULL OR transaction_id < $6::xid8) ${BOUNDED}
-               AND ($8::text IS NULL OR stream_id < $8)
+               ${bounded ? 'AND stream_id < $8' : ''}
              ORDER BY stream_id, stream_version LIMIT $7`,
-      values: [...boundValues(cut.until), after.streamId, after.streamVersion, options.prefix, cut.before, options.limit, options.streamsBefore ?? null],
+      values: bounded ? [...values, options.streamsBefore] : values,
     });
     return rows.map((row) => this.toRecordedEvent(row));
   }
