@@ -53,28 +53,29 @@ export async function loadCutInParts(
     parts?: number;
   } = {},
 ): Promise<LogCut> {
+  const { chunk, onProgress } = options;
   // A thread finds the projection by its name, and reads with a store of its own.
   const threadsCan = !isEmbeddedPool(pool) && !store.schemas.upcasts && projectionNamed(projection.name) === projection;
-  if (!threadsCan) return loadCutByStream(pool, store, projection, tables, options);
+  if (!threadsCan) return loadCutByStream(pool, store, projection, tables, { chunk, onProgress });
   const cut = await store.cut();
   const parts = options.parts ?? (cut.events < EVENTS_FOR_PARTS ? 1 : PARTS);
-  if (parts < 2) return loadCutByStream(pool, store, projection, tables, { ...options, cut });
+  if (parts < 2) return loadCutByStream(pool, store, projection, tables, { chunk, onProgress, cut });
   const loaded: number[] = new Array(parts).fill(0);
   const progress = (index: number) => (events: number) => {
     loaded[index] = events;
-    options.onProgress?.(loaded.reduce((sum, part) => sum + part, 0));
+    onProgress?.(loaded.reduce((sum, part) => sum + part, 0));
   };
   const [first, ...rest] = streamIdParts(projection.streamPrefix, parts);
   // Only what a thread can be given: no functions (the pool's connect hook is for the service's sessions).
   const connection = Object.fromEntries(Object.entries(pool.options).filter(([, value]) => typeof value !== 'function'));
   const workers = rest.map((part, index) => {
-    const load: PartLoad = { connection, projection: projection.name, tables, cut, part, chunk: options.chunk };
+    const load: PartLoad = { connection, projection: projection.name, tables, cut, part, chunk };
     return runWorker(startWorker(import.meta.url, 'stream-rebuild.worker', load), progress(index + 1));
   });
   // Counts: each part adds up its own, and this thread adds theirs to its own and writes them once.
   const sums = 'sum' in projection.rowsBy ? new RowSums(projection) : undefined;
   const loads = [
-    loadCutByStream(pool, store, projection, tables, { chunk: options.chunk, cut, part: first, sums, onProgress: progress(0) }),
+    loadCutByStream(pool, store, projection, tables, { chunk, cut, part: first, sums, onProgress: progress(0) }),
     ...workers.map(({ done }) => done),
   ];
   try {
