@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import pg, { type Pool, type PoolClient, type QueryResultRow } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import { CopyRows, copyText } from '../database/copy-rows.js';
 import { AppendGroups, type AppendedRows } from './append-groups.js';
 import { LOG_START, checkpointOf, type Checkpoint } from './checkpoint.js';
 import { IdempotencyKeyReusedError, StreamOrderError, StreamsExistError, WrongExpectedVersionError } from './errors.js';
@@ -379,28 +377,27 @@ export class EventStore {
       const [, started] = (await client.query(`BEGIN; SELECT ${RECORDED_AT_TEXT('now()')} AS now`)) as unknown as pg.QueryResult[];
       const { now } = started.rows[0];
       let previous: Buffer | null = null;
-      const lines = rows.map((row) => {
+      const copy = new CopyRows();
+      for (const row of rows) {
         if (row.streamVersion === 1) previous = null;
         const hash = eventHash({ ...row, recordedAt: now }, previous);
-        const line = [
-          copyText(row.streamId),
-          row.streamVersion,
-          copyText(row.type),
-          row.schemaVersion,
-          copyText(row.canonicalData),
-          copyText(row.canonicalMetadata),
-          now,
-          previous === null ? '\\N' : `\\\\x${previous.toString('hex')}`,
-          `\\\\x${hash.toString('hex')}`,
-        ].join('\t');
+        copy.add(
+          [
+            copyText(row.streamId),
+            row.streamVersion,
+            copyText(row.type),
+            row.schemaVersion,
+            copyText(row.canonicalData),
+            copyText(row.canonicalMetadata),
+            now,
+            previous === null ? '\\N' : `\\\\x${previous.toString('hex')}`,
+            `\\\\x${hash.toString('hex')}`,
+          ].join('\t'),
+        );
         previous = hash;
-        return `${line}\n`;
-      });
-      await pipeline(
-        Readable.from([lines.join('')]),
-        // recorded_at is given as the very text the hashes cover (it is the transaction's now() too).
-        client.query(copyFrom('COPY events (stream_id, stream_version, type, schema_version, data, metadata, recorded_at, previous_hash, hash) FROM STDIN')),
-      );
+      }
+      // recorded_at is given as the very text the hashes cover (it is the transaction's now() too).
+      await copy.send(client, 'COPY events (stream_id, stream_version, type, schema_version, data, metadata, recorded_at, previous_hash, hash) FROM STDIN');
       const [written] = (await client.query(
         `SELECT stream_id, global_position FROM events
          WHERE transaction_id = pg_current_xact_id() ORDER BY transaction_id, global_position; COMMIT`,
@@ -638,11 +635,6 @@ interface AppendRequest {
 
 /** A new stream's event as startStreams writes it. */
 type NewRow = Omit<HashedContent, 'recordedAt'>;
-
-/** A value in COPY's text format, where backslash, tab and the line ends are escaped. */
-function copyText(value: string): string {
-  return value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
-}
 
 /** What makes two appends "the same request": the events' types and data, not their metadata. */
 function hashEvents(events: readonly NewEvent[]): string {

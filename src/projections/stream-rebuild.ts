@@ -1,10 +1,8 @@
 import { availableParallelism } from 'node:os';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { Pool, PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { compact } from '../common/plain-data.js';
 import { runWorker, startWorker } from '../common/worker-thread.js';
+import { CopyRows, copyText } from '../database/copy-rows.js';
 import { isEmbeddedPool } from '../database/data-source.js';
 import type { EventStore, LogBound, LogCut, RecordedEvent } from '../event-store/index.js';
 import { projectionNamed } from './all-projections.js';
@@ -230,31 +228,22 @@ async function copyStatements(client: PoolClient, projection: StreamProjection, 
   return async (table: string, rows: readonly Row[]): Promise<void> => {
     if (rows.length === 0) return;
     const tableColumns = columns.get(table)!;
-    let text = '';
+    const copy = new CopyRows();
     for (const row of rows) {
-      for (const [index, { name, json }] of tableColumns.entries()) {
-        text += (index ? '\t' : '') + copyValue(row[name], json);
-      }
-      text += '\n';
+      let line = '';
+      for (const [index, { name, json }] of tableColumns.entries()) line += (index ? '\t' : '') + copyValue(row[name], json);
+      copy.add(line);
     }
-    const statement = `COPY ${tables[table]} (${tableColumns.map(({ name }) => `"${name}"`).join(', ')}) FROM STDIN`;
-    await pipeline(Readable.from([text]), client.query(copyFrom(statement)));
+    await copy.send(client, `COPY ${tables[table]} (${tableColumns.map(({ name }) => `"${name}"`).join(', ')}) FROM STDIN`);
   };
 }
-
-const COPY_SPECIALS = /[\\\n\r\t]/;
-const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 /** A value in COPY's text format: JSON for json columns, dates in ISO 8601; no PostgreSQL arrays. */
 function copyValue(value: unknown, json: boolean): string {
   if (value === null || value === undefined) return '\\N';
-  if (json) return escapeCopy(JSON.stringify(value));
+  if (json) return copyText(JSON.stringify(value));
   if (typeof value === 'number') return String(value);
   if (Array.isArray(value)) throw new Error('array columns are not written by COPY: keep lists in jsonb columns');
   const text = value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : String(value);
-  return escapeCopy(text);
-}
-
-function escapeCopy(text: string): string {
-  return COPY_SPECIALS.test(text) ? text.replace(/[\\\n\r\t]/g, (character) => COPY_ESCAPES[character]!) : text;
+  return copyText(text);
 }

@@ -7,6 +7,7 @@ import { projectionStatus } from '../../src/projections/projection-status.js';
 import { incidentSummariesProjection } from '../../src/timelines/projections/incident-summaries.projection.js';
 import { timelineProjection } from '../../src/timelines/projections/timeline.projection.js';
 import { migrate } from '../../src/database/data-source.js';
+import { foldName } from '../../src/names/fold.js';
 import { logSettled, openTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /** Projection tests: given events in the log, then rows in the read models. */
@@ -72,6 +73,19 @@ describe('the timeline projections, given events', () => {
     const involvement = await rowsOf('timeline_actors', id);
     const roles = Object.fromEntries(involvement.map((row) => [row.role, row.actor_id]));
     expect(roles).toEqual({ accuser: AKIDAT, victim: null });
+  });
+
+  it('keep each name once in the search text, where the title that names it finds the incident all the same', async () => {
+    await store.append(`incident-${id}`, 'no_stream', [recorded(id)]);
+    await catchUp();
+
+    // The victim, الشيخ مطشر الهفل, is named in the title: the search text holds him once.
+    const [entry] = await rowsOf('timeline_entries', id);
+    expect(entry.search).toBe('اغتيال مطشر هفل | ريف دير زور شرقي | عكيدات');
+    const found = async (words: string) =>
+      (await db.pool.query(`SELECT 1 FROM timeline_entries WHERE incident_id = $1 AND search LIKE $2`, [id, `%${foldName(words)}%`])).rowCount;
+    expect(await found('مطشر الهفل')).toBe(1);
+    expect(await found('العكيدات')).toBe(1);
   });
 
   it('follow corrections, actor changes and retraction to the final state', async () => {

@@ -120,18 +120,35 @@ function timelineEntry({ id, state, version, position, recordedAt, lastChangedAt
   };
 }
 
-/** Everything a free-text search should find the incident by, folded as names are. */
+/**
+ * Everything a free-text search should find the incident by, folded as names are, in parts
+ * joined by " | ". A part that an earlier one already holds (a title that names its place, an
+ * actor named twice) is left out: a search (`search LIKE '%words%'`, its words folded, so never
+ * holding "|") finds the incident by it all the same, and the trigram index has less to read.
+ */
 function searchText(state: FoldedIncident['state']): string {
   const texts = [
     state.title.text,
     state.summary?.text,
     ...state.translations.flatMap((translation) => [translation.title, translation.summary]),
-    state.place.name,
-    ...state.actors.flatMap((actor) => [actor.name, actor.affiliation]),
-    ...state.tags,
   ];
-  return texts
-    .filter((text): text is string => Boolean(text))
-    .map(foldName)
-    .join(' | ');
+  const names = [state.place.name, ...state.actors.flatMap((actor) => [actor.name, actor.affiliation]), ...state.tags];
+  const parts = [...texts.map((text) => text && foldName(text)), ...names.map((name) => name && foldRecurringName(name))];
+  let search = '';
+  for (const part of parts) if (part && !search.includes(part)) search += (search ? ' | ' : '') + part;
+  return search;
+}
+
+/** Folded names, kept: places, actors and tags recur from incident to incident, titles seldom. */
+const foldedNames = new Map<string, string>();
+const FOLDED_NAMES_KEPT = 10_000;
+
+function foldRecurringName(name: string): string {
+  let folded = foldedNames.get(name);
+  if (folded === undefined) {
+    if (foldedNames.size >= FOLDED_NAMES_KEPT) foldedNames.clear();
+    folded = foldName(name);
+    foldedNames.set(name, folded);
+  }
+  return folded;
 }
