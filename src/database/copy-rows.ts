@@ -25,9 +25,16 @@ export class CopyRows {
     this.bytes[this.length++] = 0x0a;
   }
 
-  /** Sends the rows through `statement`, a `COPY … FROM STDIN`, on `client`. */
+  /**
+   * Sends the rows through `statement`, a `COPY … FROM STDIN`, on `client`, and empties this for
+   * the next rows: its buffer, grown to a batch's size, is used again (growing it is a copy).
+   */
   async send(client: PoolClient, statement: string): Promise<void> {
-    await pipeline(Readable.from([this.bytes.subarray(0, this.length)]), client.query(copyFrom(statement)));
+    try {
+      await pipeline(Readable.from([this.bytes.subarray(0, this.length)]), client.query(copyFrom(statement)));
+    } finally {
+      this.length = 0;
+    }
   }
 }
 

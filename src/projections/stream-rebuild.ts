@@ -225,10 +225,10 @@ async function copyStatements(client: PoolClient, projection: StreamProjection, 
     );
     columns.set(table, rows);
   }
+  const copy = new CopyRows();
   return async (table: string, rows: readonly Row[]): Promise<void> => {
     if (rows.length === 0) return;
     const tableColumns = columns.get(table)!;
-    const copy = new CopyRows();
     for (const row of rows) {
       let line = '';
       for (const [index, { name, json }] of tableColumns.entries()) line += (index ? '\t' : '') + copyValue(row[name], json);
