@@ -34,9 +34,11 @@ interface Index {
  * A stream projection is first loaded from a cut of the log read stream by stream, in parts side
  * by side (stream-rebuild.ts); the runner then goes on from the cut's checkpoint in the log's order.
  *
- * The fresh tables get their primary keys and unique indexes at once (projections upsert on them)
- * and their other indexes once loaded, before following the log replaces rows by key: building
- * an index once costs far less than keeping it up row by row.
+ * A stream projection's fresh tables get all their indexes once loaded, before following the
+ * log replaces rows by key: building an index once costs far less than keeping it up row by row
+ * (a primary key too: COPY of the timeline's entries took a third to a half longer with one).
+ * Another projection upserts from its first event, so its tables get their primary keys and
+ * unique indexes at once.
  */
 export async function rebuildProjection(
   pool: Pool,
@@ -79,28 +81,31 @@ interface Rebuild {
   checkpointName: string;
   /** The live tables' indexes, to give the fresh tables. */
   indexes: Map<string, Index[]>;
+  /** Whether the unique indexes (and primary keys) were made with the tables, or come with the rest. */
+  uniqueFirst: boolean;
 }
 
-/** Empty copies of the projection's tables, with their unique indexes only (upserts need them). */
+/** Empty copies of the projection's tables: with their unique indexes if upserts need them at once. */
 async function createFreshTables(pool: Pool, projection: Projection): Promise<Rebuild> {
   const fresh: TableNames = Object.fromEntries(projection.tables.map((table) => [table, `${table}${SUFFIX}`]));
   const checkpointName = `${projection.name}${SUFFIX}`;
   const indexes = new Map<string, Index[]>();
+  const uniqueFirst = !isStreamProjection(projection);
   await inTransaction(pool, async (client) => {
     for (const table of projection.tables) {
       indexes.set(table, await indexesOf(client, table));
       await client.query(`DROP TABLE IF EXISTS ${fresh[table]}`);
       await client.query(`CREATE TABLE ${fresh[table]} (LIKE ${table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
+      if (!uniqueFirst) continue;
       for (const index of indexes.get(table)!.filter((index) => index.unique)) {
         await client.query(retarget(index, table, fresh[table]!));
-        if (!index.primary) continue;
-        await client.query(`ALTER TABLE ${fresh[table]} ADD CONSTRAINT ${index.name}${SUFFIX} PRIMARY KEY USING INDEX ${index.name}${SUFFIX}`);
+        if (index.primary) await client.query(primaryKey(index, fresh[table]!));
       }
     }
     await client.query('DELETE FROM projection_checkpoints WHERE name = $1', [checkpointName]);
     await client.query('INSERT INTO projection_checkpoints (name) VALUES ($1) ON CONFLICT (name) DO NOTHING', [projection.name]);
   });
-  return { fresh, checkpointName, indexes };
+  return { fresh, checkpointName, indexes, uniqueFirst };
 }
 
 /** Loads a cut of the log stream by stream, and puts the rebuild's checkpoint at the cut's end. */
@@ -124,11 +129,13 @@ async function loadByStream(
 /**
  * The fresh tables' other indexes, then their statistics. CREATE INDEX on one table does not
  * block another on it, so they are built side by side on a few connections (one, embedded),
- * longest first: the trigram index alone takes as long as all the others.
+ * longest first: the trigram index alone takes as long as all the others. A primary key takes
+ * its index once all are built (ALTER TABLE would wait for the others on its table).
  */
-async function createIndexes(pool: Pool, projection: Projection, { fresh, indexes }: Rebuild): Promise<void> {
+async function createIndexes(pool: Pool, projection: Projection, { fresh, indexes, uniqueFirst }: Rebuild): Promise<void> {
+  const toBuild = (index: Index) => !(uniqueFirst && index.unique);
   const statements = projection.tables
-    .flatMap((table) => indexes.get(table)!.filter((index) => !index.unique).map((index) => retarget(index, table, fresh[table]!)))
+    .flatMap((table) => indexes.get(table)!.filter(toBuild).map((index) => retarget(index, table, fresh[table]!)))
     .sort((a, b) => Number(/ USING gin /.test(b)) - Number(/ USING gin /.test(a)));
   const connections = isEmbeddedPool(pool) ? 1 : INDEX_BUILDERS;
   await Promise.all(
@@ -136,6 +143,9 @@ async function createIndexes(pool: Pool, projection: Projection, { fresh, indexe
       for (let statement = statements.shift(); statement; statement = statements.shift()) await pool.query(statement);
     }),
   );
+  for (const table of projection.tables) {
+    for (const index of indexes.get(table)!.filter((index) => index.primary && toBuild(index))) await pool.query(primaryKey(index, fresh[table]!));
+  }
   await Promise.all(projection.tables.map((table) => pool.query(`ANALYZE ${fresh[table]}`)));
 }
 
@@ -187,6 +197,10 @@ async function indexesOf(db: Queryable, table: string): Promise<Index[]> {
   );
   return rows;
 }
+
+/** Makes the index, retargeted at `target`, its primary key. */
+const primaryKey = (index: Index, target: string) =>
+  `ALTER TABLE ${target} ADD CONSTRAINT ${index.name}${SUFFIX} PRIMARY KEY USING INDEX ${index.name}${SUFFIX}`;
 
 /** The index's definition, for the same columns of another table, under the name `<index>__rebuild`. */
 function retarget(index: Index, table: string, target: string): string {

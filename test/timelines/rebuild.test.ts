@@ -25,6 +25,17 @@ afterAll(() => t.close());
 
 const checksum = (table: string) => tableChecksum(t.db.pool, table);
 
+/** A table's indexes and constraints, as pg_dump would make them again. */
+async function schemaOf(table: string) {
+  const { rows } = await t.db.pool.query(
+    `SELECT pg_get_indexdef(indexrelid) AS definition FROM pg_index WHERE indrelid = $1::regclass
+     UNION ALL SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = $1::regclass
+     ORDER BY 1`,
+    [table],
+  );
+  return rows.map((row) => row.definition);
+}
+
 async function caughtUp(names: string[]) {
   const deadline = Date.now() + 10_000;
   while ((await projectionStatus(t.db.pool, names)).some((status) => status.lagEvents > 0)) {
@@ -35,15 +46,17 @@ async function caughtUp(names: string[]) {
 
 describe('npm run cli -- projections rebuild', () => {
   it.each(ALL_PROJECTIONS.map((projection) => [projection.name, projection] as const))(
-    'rebuilds %s from position zero into tables equal to the live ones, row for row',
+    'rebuilds %s from position zero into tables equal to the live ones, row for row, index for index',
     async (name, projection) => {
       await caughtUp([name]);
       const live = await Promise.all(projection.tables.map(checksum));
       expect(live[0]!.rows).toBeGreaterThan(0);
+      const schema = await Promise.all(projection.tables.map(schemaOf));
 
       const result = await rebuildProjection(t.db.pool, new EventStore(t.db.pool), projection);
 
       expect(await Promise.all(projection.tables.map(checksum))).toEqual(live);
+      expect(await Promise.all(projection.tables.map(schemaOf))).toEqual(schema);
       expect(result.events).toBeGreaterThan(8);
       const [status] = await projectionStatus(t.db.pool, [name]);
       expect(status).toMatchObject({ state: 'running', lagEvents: 0 });
