@@ -127,10 +127,10 @@ async function loadByStream(
 }
 
 /**
- * The fresh tables' other indexes, then their statistics. CREATE INDEX on one table does not
- * block another on it, so they are built side by side on a few connections (one, embedded),
- * longest first: the trigram index alone takes as long as all the others. A primary key takes
- * its index once all are built (ALTER TABLE would wait for the others on its table).
+ * The fresh tables' indexes not made with them, then their statistics. CREATE INDEX on one table
+ * does not block another on it, so they are built side by side on a few connections (one,
+ * embedded), longest first: the trigram index alone takes as long as all the others. A primary
+ * key takes its index once all are built (ALTER TABLE would wait for the others on its table).
  */
 async function createIndexes(pool: Pool, projection: Projection, { fresh, indexes, uniqueFirst }: Rebuild): Promise<void> {
   const toBuild = (index: Index) => !(uniqueFirst && index.unique);
